@@ -1,0 +1,503 @@
+//! Records: what each kind is called, how its id and hash derive from its material (spec section 2), and
+//! the cross-links verification follows.
+//!
+//! A record is a JSON object built by a step. Its id is `prefix + first 16 hex` of the digest of its
+//! material (exactly the listed keys); its hash field, where it has one, is the full digest.
+
+use crate::json::{digest, Value};
+use sha2::{Digest, Sha256};
+
+/// What the material of a kind is made of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Material {
+    /// Exactly these keys.
+    Keys(&'static [&'static str]),
+    /// Every key but the id and hash fields.
+    AllButIdentity,
+    /// A connector delivery record: `rcd-{slug(event_id)}-{12 hex}` (spec section 2).
+    ConnectorDelivery,
+}
+
+/// Every kind of record the evidence log holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RecordKind {
+    // Upstream evidence (spec section 3), seeded by the scenario.
+    ReadinessSummary,
+    ReadinessApproval,
+    ReleaseRecordAttachment,
+    ClosurePacketVerification,
+    AuditorExport,
+    ArchiveReference,
+    ArchiveHealth,
+    // The ten steps (spec section 4).
+    ReadinessBundle,
+    ArchiveManifest,
+    CloseoutSummary,
+    ConnectorDelivery,
+    RetentionReview,
+    RetentionDecision,
+    ArtifactBundle,
+    RetentionHealth,
+    AlertPlan,
+    RetryPlan,
+    WorkerRun,
+    Execution,
+    FinalDecision,
+}
+
+/// How a kind is identified and hashed.
+#[derive(Clone, Copy, Debug)]
+pub struct KindSpec {
+    /// The `kind` string in the evidence log.
+    pub name: &'static str,
+    pub id_field: &'static str,
+    pub prefix: &'static str,
+    /// `None` for kinds with no hash field (alert plan, worker run, connector delivery).
+    pub hash_field: Option<&'static str>,
+    pub material: Material,
+}
+
+const UPSTREAM: Material = Material::AllButIdentity;
+
+impl RecordKind {
+    pub const ALL: [RecordKind; 20] = [
+        RecordKind::ReadinessSummary,
+        RecordKind::ReadinessApproval,
+        RecordKind::ReleaseRecordAttachment,
+        RecordKind::ClosurePacketVerification,
+        RecordKind::AuditorExport,
+        RecordKind::ArchiveReference,
+        RecordKind::ArchiveHealth,
+        RecordKind::ReadinessBundle,
+        RecordKind::ArchiveManifest,
+        RecordKind::CloseoutSummary,
+        RecordKind::ConnectorDelivery,
+        RecordKind::RetentionReview,
+        RecordKind::RetentionDecision,
+        RecordKind::ArtifactBundle,
+        RecordKind::RetentionHealth,
+        RecordKind::AlertPlan,
+        RecordKind::RetryPlan,
+        RecordKind::WorkerRun,
+        RecordKind::Execution,
+        RecordKind::FinalDecision,
+    ];
+
+    /// The spec's identity and hashing rules for this kind.
+    pub fn spec(self) -> KindSpec {
+        use RecordKind::*;
+        let (name, id_field, prefix, hash_field, material) = match self {
+            ReadinessSummary => (
+                "readiness_summary",
+                "record_id",
+                "readinesssummary-",
+                Some("record_hash"),
+                UPSTREAM,
+            ),
+            ReadinessApproval => (
+                "readiness_approval",
+                "record_id",
+                "approvaldecision-",
+                Some("record_hash"),
+                UPSTREAM,
+            ),
+            ReleaseRecordAttachment => (
+                "release_record_attachment",
+                "record_id",
+                "recordattachment-",
+                Some("record_hash"),
+                UPSTREAM,
+            ),
+            ClosurePacketVerification => (
+                "closure_packet_verification",
+                "record_id",
+                "closurepacket-",
+                Some("record_hash"),
+                UPSTREAM,
+            ),
+            AuditorExport => (
+                "auditor_export",
+                "export_id",
+                "auditorexport-",
+                Some("record_hash"),
+                UPSTREAM,
+            ),
+            ArchiveReference => (
+                "archive_reference",
+                "reference_id",
+                "archiveref-",
+                Some("record_hash"),
+                UPSTREAM,
+            ),
+            ArchiveHealth => (
+                "archive_health",
+                "health_id",
+                "archivehealth-",
+                Some("record_hash"),
+                UPSTREAM,
+            ),
+            ReadinessBundle => (
+                "readiness_bundle",
+                "bundle_id",
+                "gordackfinalbundle-",
+                Some("bundle_hash"),
+                Material::Keys(&[
+                    "generated_at",
+                    "release_record_ref",
+                    "evidence_index",
+                    "archive_objects",
+                    "closeout_state",
+                ]),
+            ),
+            ArchiveManifest => (
+                "archive_manifest",
+                "manifest_id",
+                "gordackfinalmanifest-",
+                Some("manifest_hash"),
+                Material::Keys(&[
+                    "generated_at",
+                    "bundle_id",
+                    "bundle_hash",
+                    "release_record_ref",
+                    "archive_objects",
+                ]),
+            ),
+            CloseoutSummary => (
+                "closeout_summary",
+                "summary_id",
+                "gordackfinalcloseout-",
+                Some("summary_hash"),
+                Material::Keys(&[
+                    "generated_at",
+                    "bundle_id",
+                    "manifest_id",
+                    "blockers",
+                    "closeout_state",
+                ]),
+            ),
+            ConnectorDelivery => (
+                "connector_delivery",
+                "delivery_id",
+                "rcd-",
+                None,
+                Material::ConnectorDelivery,
+            ),
+            RetentionReview => (
+                "retention_review",
+                "review_id",
+                "gordackfinalretention-",
+                Some("review_hash"),
+                Material::Keys(&[
+                    "summary_id",
+                    "summary_hash",
+                    "release_record_ref",
+                    "retention_until",
+                    "legal_hold",
+                    "requested_at",
+                    "requested_by",
+                ]),
+            ),
+            RetentionDecision => (
+                "retention_decision",
+                "decision_id",
+                "gordackfinalretentiondecision-",
+                Some("decision_hash"),
+                Material::Keys(&[
+                    "review_id",
+                    "decision_state",
+                    "decided_at",
+                    "decided_by",
+                    "external_ref",
+                ]),
+            ),
+            ArtifactBundle => (
+                "artifact_bundle",
+                "artifact_bundle_id",
+                "gordackfinalartifact-",
+                Some("artifact_bundle_hash"),
+                Material::Keys(&[
+                    "generated_at",
+                    "summary_id",
+                    "file_hashes",
+                    "retention_decision_id",
+                ]),
+            ),
+            RetentionHealth => (
+                "retention_health",
+                "health_id",
+                "gordackfinalretentionhealth-",
+                Some("health_hash"),
+                Material::Keys(&["generated_at", "bundle_statuses", "finding_categories"]),
+            ),
+            AlertPlan => (
+                "alert_plan",
+                "plan_id",
+                "gordackfinalretenalert-",
+                None,
+                Material::Keys(&["health_id", "generated_at", "provider", "selected"]),
+            ),
+            RetryPlan => (
+                "retry_plan",
+                "retry_plan_id",
+                "gordackfinalcloseoutretry-",
+                Some("retry_hash"),
+                Material::Keys(&["generated_at", "generated_by", "decisions"]),
+            ),
+            WorkerRun => (
+                "worker_run",
+                "run_id",
+                "gordackfinalcloseoutworker-",
+                None,
+                Material::Keys(&[
+                    "window_start",
+                    "generated_by",
+                    "dry_run",
+                    "retry_plan_id",
+                    "selected",
+                ]),
+            ),
+            Execution => (
+                "execution",
+                "execution_id",
+                "gordackfinalcloseoutexec-",
+                Some("execution_hash"),
+                Material::Keys(&["run_id", "delivery_id", "executed_at", "status"]),
+            ),
+            FinalDecision => (
+                "final_decision",
+                "decision_id",
+                "gordackfinaldecision-",
+                Some("decision_hash"),
+                Material::AllButIdentity,
+            ),
+        };
+        KindSpec {
+            name,
+            id_field,
+            prefix,
+            hash_field,
+            material,
+        }
+    }
+
+    /// The kind with this evidence-log name.
+    pub fn from_name(name: &str) -> Option<RecordKind> {
+        RecordKind::ALL
+            .into_iter()
+            .find(|kind| kind.spec().name == name)
+    }
+
+    /// Whether the scenario seeds this kind before step 1.
+    pub fn is_upstream(self) -> bool {
+        self < RecordKind::ReadinessBundle
+    }
+}
+
+/// The material of a record of this kind: the object that is hashed.
+pub fn material_of(kind: RecordKind, record: &Value) -> Value {
+    let spec = kind.spec();
+    match spec.material {
+        Material::Keys(keys) => Value::object(
+            keys.iter()
+                .map(|key| (*key, record.get(key).cloned().unwrap_or(Value::Null))),
+        ),
+        Material::AllButIdentity | Material::ConnectorDelivery => {
+            let mut material = record.clone();
+            material.remove(spec.id_field);
+            if let Some(hash_field) = spec.hash_field {
+                material.remove(hash_field);
+            }
+            material
+        }
+    }
+}
+
+/// What a record's id and hash fields must hold: `(id, Some(hash))`.
+pub fn identity_of(kind: RecordKind, record: &Value) -> (String, Option<String>) {
+    let spec = kind.spec();
+    if spec.material == Material::ConnectorDelivery {
+        return (connector_delivery_id(record), None);
+    }
+    let hash = digest(&material_of(kind, record));
+    let id = format!("{}{}", spec.prefix, &hash[..16]);
+    (id, spec.hash_field.map(|_| hash))
+}
+
+/// Fills in a freshly built record's id and hash fields, at the front of the object.
+pub fn seal(kind: RecordKind, mut record: Value) -> Value {
+    let spec = kind.spec();
+    let (id, hash) = identity_of(kind, &record);
+    record.remove(spec.id_field);
+    let mut sealed = vec![(spec.id_field.to_string(), Value::String(id))];
+    if let (Some(field), Some(hash)) = (spec.hash_field, hash) {
+        record.remove(field);
+        sealed.push((field.to_string(), Value::String(hash)));
+    }
+    if let Value::Object(pairs) = record {
+        sealed.extend(pairs);
+    }
+    Value::Object(sealed)
+}
+
+/// `rcd-{slug(event_id)}-{first 12 hex of sha256("{event_id}|{generated_at}|{providers comma-joined}")}`.
+pub fn connector_delivery_id(record: &Value) -> String {
+    let event_id = record.str_at("event_id");
+    let generated_at = record.str_at("generated_at");
+    let providers: Vec<&str> = record
+        .get("providers")
+        .and_then(Value::as_array)
+        .unwrap_or_default()
+        .iter()
+        .map(|p| p.str_at("provider"))
+        .collect();
+    let material = format!("{event_id}|{generated_at}|{}", providers.join(","));
+    let hash = hex::encode(Sha256::digest(material.as_bytes()));
+    format!("rcd-{}-{}", slug(event_id), &hash[..12])
+}
+
+/// Lowercase, every non-alphanumeric character to `-`, trimmed of `-`.
+pub fn slug(text: &str) -> String {
+    let lowered: String = text
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_lowercase().next().unwrap_or(c)
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    lowered.trim_matches('-').to_string()
+}
+
+/// A field of one kind that names a record of another kind, which must come earlier in the log; with
+/// the field that must then equal the named record's hash, where there is one.
+pub struct CrossLink {
+    pub from: RecordKind,
+    pub field: &'static str,
+    pub to: RecordKind,
+    pub hash_field: Option<&'static str>,
+}
+
+/// Every cross-link verification follows (D-2).
+pub const CROSS_LINKS: &[CrossLink] = &[
+    CrossLink {
+        from: RecordKind::ArchiveManifest,
+        field: "bundle_id",
+        to: RecordKind::ReadinessBundle,
+        hash_field: Some("bundle_hash"),
+    },
+    CrossLink {
+        from: RecordKind::CloseoutSummary,
+        field: "bundle_id",
+        to: RecordKind::ReadinessBundle,
+        hash_field: None,
+    },
+    CrossLink {
+        from: RecordKind::CloseoutSummary,
+        field: "manifest_id",
+        to: RecordKind::ArchiveManifest,
+        hash_field: None,
+    },
+    CrossLink {
+        from: RecordKind::ConnectorDelivery,
+        field: "summary_id",
+        to: RecordKind::CloseoutSummary,
+        hash_field: None,
+    },
+    CrossLink {
+        from: RecordKind::RetentionReview,
+        field: "summary_id",
+        to: RecordKind::CloseoutSummary,
+        hash_field: Some("summary_hash"),
+    },
+    CrossLink {
+        from: RecordKind::RetentionDecision,
+        field: "review_id",
+        to: RecordKind::RetentionReview,
+        hash_field: None,
+    },
+    CrossLink {
+        from: RecordKind::ArtifactBundle,
+        field: "summary_id",
+        to: RecordKind::CloseoutSummary,
+        hash_field: None,
+    },
+    CrossLink {
+        from: RecordKind::ArtifactBundle,
+        field: "retention_decision_id",
+        to: RecordKind::RetentionDecision,
+        hash_field: None,
+    },
+    CrossLink {
+        from: RecordKind::AlertPlan,
+        field: "health_id",
+        to: RecordKind::RetentionHealth,
+        hash_field: None,
+    },
+    CrossLink {
+        from: RecordKind::WorkerRun,
+        field: "retry_plan_id",
+        to: RecordKind::RetryPlan,
+        hash_field: None,
+    },
+    CrossLink {
+        from: RecordKind::Execution,
+        field: "run_id",
+        to: RecordKind::WorkerRun,
+        hash_field: None,
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json::parse;
+
+    #[test]
+    fn summary_id_matches_the_shared_vector() {
+        let record = parse(
+            r#"{"generated_at": "2026-05-31T08:30:00+00:00", "bundle_id": "gordackfinalbundle-0000000000000000",
+                "manifest_id": "gordackfinalmanifest-0000000000000000", "blockers": [], "closeout_state": "closed",
+                "delivery_state": "not_delivered"}"#,
+        )
+        .unwrap();
+        let sealed = seal(RecordKind::CloseoutSummary, record);
+        assert_eq!(
+            sealed.str_at("summary_id"),
+            "gordackfinalcloseout-a2735f16ec4f0d8c"
+        );
+        assert_eq!(
+            sealed.str_at("summary_hash"),
+            "a2735f16ec4f0d8c867e2fb8b2d447f69a2e3635481ab78e8cc406e0f800b87c"
+        );
+        assert_eq!(
+            identity_of(RecordKind::CloseoutSummary, &sealed).0,
+            sealed.str_at("summary_id")
+        );
+    }
+
+    #[test]
+    fn connector_delivery_id_follows_the_spec() {
+        let record = parse(
+            r#"{"event_id": "Closeout Summary/ABC!", "generated_at": "2026-05-31T08:30:00+00:00",
+                "providers": [{"provider": "webhook"}, {"provider": "splunk"}]}"#,
+        )
+        .unwrap();
+        let expected = hex::encode(Sha256::digest(
+            b"Closeout Summary/ABC!|2026-05-31T08:30:00+00:00|webhook,splunk",
+        ));
+        assert_eq!(
+            connector_delivery_id(&record),
+            format!("rcd-closeout-summary-abc-{}", &expected[..12])
+        );
+        assert_eq!(slug("--A b--"), "a-b");
+    }
+
+    #[test]
+    fn kind_names_are_unique_and_round_trip() {
+        for kind in RecordKind::ALL {
+            assert_eq!(RecordKind::from_name(kind.spec().name), Some(kind));
+        }
+    }
+}

@@ -1,0 +1,66 @@
+//! Project automation, run as `cargo xtask <command>` (see `.cargo/config.toml`).
+//!
+//! - `serve`: install what the web build needs, build the sandbox and serve it on http://127.0.0.1:8080.
+//! - `test`: install what the tests need, then run every check CI runs, stopping at the first failure.
+//!
+//! Everything a fresh machine lacks is installed here, so README's Quick start is the whole setup.
+
+mod checks;
+mod setup;
+mod shell;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  serve [--port N]   install what is missing, build the sandbox and serve it on http://127.0.0.1:8080
+  test               install what is missing, then run every check CI runs (fmt, clippy, native and
+                     browser tests, release build, Playwright); ends with `N passed, N failed`
+  build              install what is missing and make the release build in dist/";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("serve") => serve(&args[1..]),
+        Some("test") => checks::run_all(),
+        Some("build") => setup::web_tools().and_then(|()| checks::release_build().map(|_| ())),
+        Some("help" | "--help" | "-h") => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown command `{other}`\n\n{USAGE}")),
+        None => Err(USAGE.to_string()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("\nxtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(args: &[String]) -> Result<(), String> {
+    let port = match args {
+        [] => "8080".to_string(),
+        [flag, port] if flag == "--port" && port.parse::<u16>().is_ok() => port.clone(),
+        _ => return Err("usage: cargo xtask serve [--port N]".to_string()),
+    };
+    setup::web_tools()?;
+    shell::step(
+        "building and serving the sandbox (first build compiles the app, later ones are quick)",
+    );
+    println!("\n    Closeout Sandbox will be at  http://127.0.0.1:{port}/  (Ctrl-C stops it)\n");
+    let mut trunk = shell::command("trunk");
+    trunk.args([
+        "serve",
+        "--offline",
+        "--skip-version-check",
+        "--address",
+        "127.0.0.1",
+        "--port",
+        &port,
+    ]);
+    shell::run_inherited(&mut trunk, "trunk serve")
+}
