@@ -4,12 +4,15 @@
 //! natively (the `closeout` CLI) and in WebAssembly (the sandbox app), so every digest is identical on both.
 //! The domain reference is `shared/closeout-spec.md`; section numbers in doc comments point there.
 
+pub mod decision;
 pub mod evidence;
+pub mod flow;
 pub mod guard;
 pub mod input;
 pub mod json;
 pub mod record;
 pub mod roles;
+pub mod scenario;
 pub mod steps;
 pub mod time;
 

@@ -1,0 +1,125 @@
+//! The simulated connector (spec section 4, step 3): a non-production stand-in that records what a real
+//! connector would have done, with every credential shown as `REDACTED`. Real delivery needs Enterprise
+//! or an operator-owned connector holding secrets; the record says so.
+
+use super::inputs::{Outcome, Routing};
+use crate::json::Value;
+use crate::record::{seal, RecordKind};
+use crate::time::Timestamp;
+
+/// The schema of a connector delivery record.
+pub const DELIVERY_SCHEMA: &str = "cavra.connector.delivery.v1";
+
+/// What a delivery is about, and the link to the record it delivers.
+pub struct Event<'a> {
+    pub event_id: &'a str,
+    /// `release_closeout_summary`, `retention_alert` or `closeout_redelivery`.
+    pub event_type: &'a str,
+    /// The field naming the delivered record (`summary_id` or `plan_id`) and its id.
+    pub link: (&'a str, &'a str),
+    pub release_record_ref: &'a str,
+}
+
+/// Delivers an event to each provider through the simulated connector. `prior_calls(provider)` says
+/// how many calls this event's subject already had for that provider (D-5), which decides a
+/// `fail_once` outcome. Returns the sealed delivery record.
+pub fn deliver(
+    event: &Event<'_>,
+    routing: &Routing,
+    prior_calls: impl Fn(&str) -> usize,
+    now: Timestamp,
+) -> Value {
+    let providers: Vec<Value> = routing
+        .providers
+        .iter()
+        .map(|(provider, outcome)| {
+            let success = match outcome {
+                Outcome::Delivered => true,
+                Outcome::Failed => false,
+                Outcome::FailOnce => prior_calls(provider) > 0,
+            };
+            Value::object([
+                ("provider", Value::from(provider.as_str())),
+                (
+                    "route",
+                    Value::from(format!("sandbox-simulated-{provider}")),
+                ),
+                ("success", Value::from(success)),
+                (
+                    "status_code",
+                    Value::from(if success { 202i64 } else { 503 }),
+                ),
+                // The connector's own tries inside one call (it retries a 503 twice); D-5 counts calls.
+                ("attempt_count", Value::from(if success { 1i64 } else { 3 })),
+                (
+                    "request",
+                    Value::object([
+                        ("method", Value::from("POST")),
+                        (
+                            "url",
+                            Value::from(format!(
+                                "https://{provider}.connector.invalid/cavra/closeout"
+                            )),
+                        ),
+                        (
+                            "headers",
+                            Value::object([
+                                ("Authorization", Value::from("REDACTED")),
+                                ("Content-Type", Value::from("application/json")),
+                            ]),
+                        ),
+                    ]),
+                ),
+            ])
+        })
+        .collect();
+    let delivered = providers
+        .iter()
+        .filter(|p| p.get("success").and_then(Value::as_bool) == Some(true))
+        .count();
+    let state = delivery_state(delivered, providers.len());
+    seal(
+        RecordKind::ConnectorDelivery,
+        Value::object([
+            ("schema_version", Value::from(DELIVERY_SCHEMA)),
+            ("event_id", Value::from(event.event_id)),
+            ("event_type", Value::from(event.event_type)),
+            (event.link.0, Value::from(event.link.1)),
+            ("release_record_ref", Value::from(event.release_record_ref)),
+            ("generated_at", Value::from(now.isoformat())),
+            ("providers", Value::Array(providers)),
+            ("delivery_state", Value::from(state)),
+            ("simulated", Value::from(true)),
+            (
+                "boundary_note",
+                Value::from("Simulated non-production connector. Live delivery needs Enterprise or an operator-owned connector holding secrets."),
+            ),
+        ]),
+    )
+}
+
+/// `delivered`, `partial_failure`, `failed`, or `not_delivered` when there was nothing to deliver to.
+pub fn delivery_state(delivered: usize, total: usize) -> &'static str {
+    match (delivered, total) {
+        (_, 0) => "not_delivered",
+        (d, t) if d == t => "delivered",
+        (0, _) => "failed",
+        _ => "partial_failure",
+    }
+}
+
+/// Each provider's calls in a delivery record: `(provider, success)`.
+pub fn calls(record: &Value) -> Vec<(String, bool)> {
+    record
+        .get("providers")
+        .and_then(Value::as_array)
+        .unwrap_or_default()
+        .iter()
+        .map(|p| {
+            (
+                p.str_at("provider").to_string(),
+                p.get("success").and_then(Value::as_bool) == Some(true),
+            )
+        })
+        .collect()
+}

@@ -1,0 +1,303 @@
+//! The closeout flow: a session that runs the ten steps as roles with inputs at a time, appending every
+//! record to the evidence log.
+
+pub mod connector;
+mod evidence_steps;
+pub mod inputs;
+mod operations;
+
+pub use evidence_steps::artifact_file_bytes;
+pub use operations::{failed_deliveries, summary_delivery_state, FailedDelivery};
+
+use crate::decision::{self, Decision};
+use crate::evidence::{EvidenceLog, GENESIS};
+use crate::input::{Fields, InputError};
+use crate::json::Value;
+use crate::record::RecordKind;
+use crate::roles::Role;
+use crate::scenario::Scenario;
+use crate::steps::{step, STEPS};
+use crate::time::Timestamp;
+use std::fmt;
+
+/// The key of each step's input in a scenario's `inputs` and in a session (`None`: the step has none).
+pub const INPUT_KEYS: [Option<&str>; 10] = [
+    None,
+    Some("signed_archive_manifest"),
+    Some("closeout_summary"),
+    Some("retention_review"),
+    None,
+    Some("retention_health"),
+    Some("retention_alerts"),
+    Some("retry_plan"),
+    Some("retry_worker"),
+    Some("final_decision"),
+];
+
+/// Where a step stands in a session.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StepStatus {
+    Pending,
+    Done,
+    /// It could not run, or ran and could not finish its job; the reason says why.
+    Blocked(String),
+}
+
+impl StepStatus {
+    /// `pending`, `done` or `blocked`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            StepStatus::Pending => "pending",
+            StepStatus::Done => "done",
+            StepStatus::Blocked(_) => "blocked",
+        }
+    }
+}
+
+/// Why a step did not run. Nothing was appended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StepError {
+    UnknownStep(u8),
+    /// The step belongs to another role.
+    WrongRole {
+        step: u8,
+        owner: Role,
+        role: Role,
+    },
+    /// Something the step rests on is not there yet.
+    MissingPrerequisite {
+        step: u8,
+        missing: String,
+    },
+    /// An input is wrong; the path names it.
+    Input(InputError),
+    /// The step refuses on a rule (D-7, D-11).
+    Refused {
+        step: u8,
+        reason: String,
+    },
+}
+
+impl fmt::Display for StepError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = |n: &u8| step(*n).map_or("?", |s| s.name);
+        match self {
+            StepError::UnknownStep(n) => {
+                write!(f, "there is no step {n}; steps are numbered 1 to 10")
+            }
+            StepError::WrongRole { step, owner, role } => write!(
+                f,
+                "step {step} ({}) is run by the {}; you are acting as the {}",
+                name(step),
+                owner.title(),
+                role.title()
+            ),
+            StepError::MissingPrerequisite { step, missing } => {
+                write!(f, "step {step} ({}) needs {missing} first", name(step))
+            }
+            StepError::Input(error) => write!(f, "input {error}"),
+            StepError::Refused { step, reason } => {
+                write!(f, "step {step} ({}) refused: {reason}", name(step))
+            }
+        }
+    }
+}
+
+impl std::error::Error for StepError {}
+
+impl From<InputError> for StepError {
+    fn from(error: InputError) -> Self {
+        StepError::Input(error)
+    }
+}
+
+/// What a step appended: the records' ids, and a status note when it ran but could not finish its job.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StepOutcome {
+    pub step: u8,
+    pub record_ids: Vec<String>,
+    pub blocked_reason: Option<String>,
+}
+
+/// A closeout in progress: the scenario, the current inputs, the evidence log and each step's status.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Session {
+    pub scenario: Scenario,
+    inputs: Value,
+    log: EvidenceLog,
+    status: Vec<StepStatus>,
+}
+
+impl Session {
+    /// Starts a session: seeds the scenario's upstream evidence at its `generated_at`.
+    pub fn start(scenario: Scenario) -> Session {
+        let mut log = EvidenceLog::new();
+        evidence_steps::seed_upstream(&mut log, &scenario);
+        Session {
+            inputs: scenario.inputs.clone(),
+            scenario,
+            log,
+            status: vec![StepStatus::Pending; 10],
+        }
+    }
+
+    /// Rebuilds a session from a verified log and saved statuses and inputs (for storage).
+    pub fn restore(
+        scenario: Scenario,
+        inputs: Value,
+        log: EvidenceLog,
+        status: Vec<StepStatus>,
+    ) -> Session {
+        let mut status = status;
+        status.resize(10, StepStatus::Pending);
+        Session {
+            scenario,
+            inputs,
+            log,
+            status,
+        }
+    }
+
+    pub fn release_record_ref(&self) -> &str {
+        &self.scenario.release_record_ref
+    }
+
+    pub fn log(&self) -> &EvidenceLog {
+        &self.log
+    }
+
+    /// Each step's status, steps 1 to 10.
+    pub fn statuses(&self) -> &[StepStatus] {
+        &self.status
+    }
+
+    /// The current inputs of every step.
+    pub fn inputs(&self) -> &Value {
+        &self.inputs
+    }
+
+    /// The current input of one step (the scenario's until the user runs it with another).
+    pub fn input_for(&self, number: u8) -> Value {
+        INPUT_KEYS
+            .get(usize::from(number).wrapping_sub(1))
+            .copied()
+            .flatten()
+            .and_then(|key| self.inputs.get(key).cloned())
+            .unwrap_or_else(|| Value::Object(Vec::new()))
+    }
+
+    /// The digest of the last entry: the head of the chain.
+    pub fn head_digest(&self) -> &str {
+        self.log
+            .entries()
+            .last()
+            .map_or(GENESIS, |e| e.entry_digest.as_str())
+    }
+
+    /// Runs one step as `role` with `input` at `now`. On success the step's records are appended and its
+    /// input becomes the session's current input for it; on error nothing changes.
+    pub fn run_step(
+        &mut self,
+        number: u8,
+        role: Role,
+        input: &Value,
+        now: Timestamp,
+    ) -> Result<StepOutcome, StepError> {
+        let catalog = step(number).ok_or(StepError::UnknownStep(number))?;
+        if role != catalog.owner {
+            return Err(StepError::WrongRole {
+                step: number,
+                owner: catalog.owner,
+                role,
+            });
+        }
+        let path = format!(
+            "$.inputs.{}",
+            INPUT_KEYS[usize::from(number) - 1].unwrap_or("step")
+        );
+        let fields = Fields::new(input, &path)?;
+        let before = self.log.len();
+        let mut scratch = self.log.clone();
+        let blocked_reason = match number {
+            1 => evidence_steps::readiness_bundle(&mut scratch, &self.scenario, now),
+            2 => evidence_steps::archive_manifest(&mut scratch, &self.scenario, &fields, now)?,
+            3 => evidence_steps::closeout_summary(&mut scratch, &self.scenario, &fields, now)?,
+            4 => {
+                evidence_steps::retention_review(&mut scratch, &self.scenario, role, &fields, now)?
+            }
+            5 => evidence_steps::artifact_bundle(&mut scratch, &self.scenario, now)?,
+            6 => operations::retention_health(&mut scratch, &self.scenario, &fields, now)?,
+            7 => operations::retention_alerts(&mut scratch, &self.scenario, &fields, now)?,
+            8 => operations::retry_plan(&mut scratch, &self.scenario, role, &fields, now)?,
+            9 => operations::retry_worker(&mut scratch, &self.scenario, role, &fields, now)?,
+            _ => {
+                let input = inputs::final_decision(&fields)?;
+                let decision = decision::decide_log(
+                    &scratch,
+                    &self.scenario.release_record_ref,
+                    input.accepted_risk.as_ref(),
+                    now,
+                );
+                let record = decision::final_decision_record(
+                    &decision,
+                    &scratch,
+                    &self.scenario.release_record_ref,
+                    &input.audit_case_ref,
+                    now,
+                );
+                scratch.append(RecordKind::FinalDecision, record);
+                None
+            }
+        };
+        self.log = scratch;
+        if let Some(key) = INPUT_KEYS[usize::from(number) - 1] {
+            self.inputs.set(key, input.clone());
+        }
+        self.status[usize::from(number) - 1] = match &blocked_reason {
+            Some(reason) => StepStatus::Blocked(reason.clone()),
+            None => StepStatus::Done,
+        };
+        let record_ids = self.log.entries()[before..]
+            .iter()
+            .map(|e| e.id().to_string())
+            .collect();
+        Ok(StepOutcome {
+            step: number,
+            record_ids,
+            blocked_reason,
+        })
+    }
+
+    /// Runs every step not yet done, in order, as its owner with the session's inputs. A step that cannot
+    /// run is marked blocked with its reason and the run goes on; step 10 always runs.
+    pub fn run_remaining(&mut self, now: Timestamp) -> Vec<(u8, Result<StepOutcome, StepError>)> {
+        let mut results = Vec::new();
+        for catalog in STEPS {
+            let index = usize::from(catalog.number) - 1;
+            if self.status[index] == StepStatus::Done && catalog.number != 10 {
+                continue;
+            }
+            let input = self.input_for(catalog.number);
+            let result = self.run_step(catalog.number, catalog.owner, &input, now);
+            if let Err(error) = &result {
+                self.status[index] = StepStatus::Blocked(error.to_string());
+            }
+            results.push((catalog.number, result));
+        }
+        results
+    }
+
+    /// The release decision at `now`, from the latest records and the current accepted risk.
+    pub fn decision(&self, now: Timestamp) -> Decision {
+        let risk = Fields::new(&self.input_for(10), "$.inputs.final_decision")
+            .and_then(|fields| inputs::final_decision(&fields))
+            .ok()
+            .and_then(|input| input.accepted_risk);
+        decision::decide_log(
+            &self.log,
+            &self.scenario.release_record_ref,
+            risk.as_ref(),
+            now,
+        )
+    }
+}
