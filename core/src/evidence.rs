@@ -229,6 +229,7 @@ pub fn verify_chain(chain: &Value) -> Result<ChainReport, ChainError> {
         .get("entries")
         .and_then(Value::as_array)
         .ok_or_else(|| ChainError::unreadable("$.entries must be an array"))?;
+    let release_record_ref = chain.get("release_record_ref").and_then(Value::as_str);
     let mut seen: HashMap<String, (RecordKind, Value)> = HashMap::new();
     let mut prev = GENESIS.to_string();
     for (index, item) in entries.iter().enumerate() {
@@ -268,6 +269,13 @@ pub fn verify_chain(chain: &Value) -> Result<ChainReport, ChainError> {
         if item.str_at("entry_digest") != expected_entry {
             return Err(tampered("entry_digest does not match the entry".into()));
         }
+        if release_record_ref
+            .is_some_and(|reference| record.str_at("release_record_ref") != reference)
+        {
+            return Err(tampered(
+                "the record belongs to another release than the chain's release_record_ref".into(),
+            ));
+        }
         let spec = kind.spec();
         let (id, hash) = identity_of(kind, record);
         if record.str_at(spec.id_field) != id {
@@ -283,7 +291,9 @@ pub fn verify_chain(chain: &Value) -> Result<ChainReport, ChainError> {
                 )));
             }
         }
-        for link in CROSS_LINKS.iter().filter(|link| link.from == kind) {
+        for link in CROSS_LINKS.iter().filter(|link| {
+            link.from == kind && !(link.optional && record.get(link.field).is_none())
+        }) {
             let target_id = record.str_at(link.field);
             match seen.get(target_id) {
                 Some((target_kind, target)) if *target_kind == link.to => {

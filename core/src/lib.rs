@@ -4,12 +4,14 @@
 //! natively (the `closeout` CLI) and in WebAssembly (the sandbox app), so every digest is identical on both.
 //! The domain reference is `shared/closeout-spec.md`; section numbers in doc comments point there.
 
+pub mod bundle;
 pub mod decision;
 pub mod evidence;
 pub mod flow;
 pub mod guard;
 pub mod input;
 pub mod json;
+pub mod package;
 pub mod record;
 pub mod roles;
 pub mod scenario;
@@ -18,3 +20,6 @@ pub mod time;
 
 pub use roles::Role;
 pub use steps::{Step, STEPS};
+
+/// The edition boundary in one sentence (spec section 1).
+pub const BOUNDARY_NOTE: &str = "Community records evidence metadata. Enterprise or operator-owned systems enforce private retention, write or delete archive objects, do SSO/RBAC, deliver through live connectors holding secrets, validate licences, and run paid policy packs.";

@@ -374,6 +374,9 @@ pub fn slug(text: &str) -> String {
 /// the field that must then equal the named record's hash, where there is one.
 pub struct CrossLink {
     pub from: RecordKind,
+    /// Whether the link applies only when the record has the field (a connector delivery names either a
+    /// summary or an alert plan).
+    pub optional: bool,
     pub field: &'static str,
     pub to: RecordKind,
     pub hash_field: Option<&'static str>,
@@ -381,73 +384,97 @@ pub struct CrossLink {
 
 /// Every cross-link verification follows (D-2).
 pub const CROSS_LINKS: &[CrossLink] = &[
-    CrossLink {
-        from: RecordKind::ArchiveManifest,
-        field: "bundle_id",
-        to: RecordKind::ReadinessBundle,
-        hash_field: Some("bundle_hash"),
-    },
-    CrossLink {
-        from: RecordKind::CloseoutSummary,
-        field: "bundle_id",
-        to: RecordKind::ReadinessBundle,
-        hash_field: None,
-    },
-    CrossLink {
-        from: RecordKind::CloseoutSummary,
-        field: "manifest_id",
-        to: RecordKind::ArchiveManifest,
-        hash_field: None,
-    },
-    CrossLink {
-        from: RecordKind::ConnectorDelivery,
-        field: "summary_id",
-        to: RecordKind::CloseoutSummary,
-        hash_field: None,
-    },
-    CrossLink {
-        from: RecordKind::RetentionReview,
-        field: "summary_id",
-        to: RecordKind::CloseoutSummary,
-        hash_field: Some("summary_hash"),
-    },
-    CrossLink {
-        from: RecordKind::RetentionDecision,
-        field: "review_id",
-        to: RecordKind::RetentionReview,
-        hash_field: None,
-    },
-    CrossLink {
-        from: RecordKind::ArtifactBundle,
-        field: "summary_id",
-        to: RecordKind::CloseoutSummary,
-        hash_field: None,
-    },
-    CrossLink {
-        from: RecordKind::ArtifactBundle,
-        field: "retention_decision_id",
-        to: RecordKind::RetentionDecision,
-        hash_field: None,
-    },
-    CrossLink {
-        from: RecordKind::AlertPlan,
-        field: "health_id",
-        to: RecordKind::RetentionHealth,
-        hash_field: None,
-    },
-    CrossLink {
-        from: RecordKind::WorkerRun,
-        field: "retry_plan_id",
-        to: RecordKind::RetryPlan,
-        hash_field: None,
-    },
-    CrossLink {
-        from: RecordKind::Execution,
-        field: "run_id",
-        to: RecordKind::WorkerRun,
-        hash_field: None,
-    },
+    link(
+        RecordKind::ArchiveManifest,
+        "bundle_id",
+        RecordKind::ReadinessBundle,
+        Some("bundle_hash"),
+    ),
+    link(
+        RecordKind::CloseoutSummary,
+        "bundle_id",
+        RecordKind::ReadinessBundle,
+        None,
+    ),
+    link(
+        RecordKind::CloseoutSummary,
+        "manifest_id",
+        RecordKind::ArchiveManifest,
+        None,
+    ),
+    optional_link(
+        RecordKind::ConnectorDelivery,
+        "summary_id",
+        RecordKind::CloseoutSummary,
+    ),
+    optional_link(
+        RecordKind::ConnectorDelivery,
+        "plan_id",
+        RecordKind::AlertPlan,
+    ),
+    link(
+        RecordKind::RetentionReview,
+        "summary_id",
+        RecordKind::CloseoutSummary,
+        Some("summary_hash"),
+    ),
+    link(
+        RecordKind::RetentionDecision,
+        "review_id",
+        RecordKind::RetentionReview,
+        None,
+    ),
+    link(
+        RecordKind::ArtifactBundle,
+        "summary_id",
+        RecordKind::CloseoutSummary,
+        None,
+    ),
+    link(
+        RecordKind::ArtifactBundle,
+        "retention_decision_id",
+        RecordKind::RetentionDecision,
+        None,
+    ),
+    link(
+        RecordKind::AlertPlan,
+        "health_id",
+        RecordKind::RetentionHealth,
+        None,
+    ),
+    link(
+        RecordKind::WorkerRun,
+        "retry_plan_id",
+        RecordKind::RetryPlan,
+        None,
+    ),
+    link(RecordKind::Execution, "run_id", RecordKind::WorkerRun, None),
 ];
+
+const fn link(
+    from: RecordKind,
+    field: &'static str,
+    to: RecordKind,
+    hash_field: Option<&'static str>,
+) -> CrossLink {
+    CrossLink {
+        from,
+        optional: false,
+        field,
+        to,
+        hash_field,
+    }
+}
+
+const fn optional_link(from: RecordKind, field: &'static str, to: RecordKind) -> CrossLink {
+    CrossLink {
+        from,
+        optional: true,
+        field,
+        to,
+        hash_field: None,
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -6,7 +6,7 @@ use super::inputs;
 use super::StepError;
 use crate::evidence::EvidenceLog;
 use crate::input::Fields;
-use crate::json::{canonical_string, digest, strings, Value};
+use crate::json::{digest, strings, Value};
 use crate::record::{seal, RecordKind};
 use crate::roles::Role;
 use crate::scenario::Scenario;
@@ -524,10 +524,4 @@ pub fn artifact_bundle(
         seal(RecordKind::ArtifactBundle, record),
     );
     Ok(None)
-}
-
-/// The bytes of an artifact file as it is downloaded: its canonical JSON, so that the file's sha256 is
-/// the digest the bundle records.
-pub fn artifact_file_bytes(content: &Value) -> Vec<u8> {
-    canonical_string(content).into_bytes()
 }

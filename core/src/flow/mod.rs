@@ -6,7 +6,6 @@ mod evidence_steps;
 pub mod inputs;
 mod operations;
 
-pub use evidence_steps::artifact_file_bytes;
 pub use operations::{failed_deliveries, summary_delivery_state, FailedDelivery};
 
 use crate::decision::{self, Decision};

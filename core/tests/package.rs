@@ -1,0 +1,185 @@
+//! Trial packages: every shared decide case, import refusals, unknown fields kept, and a session's
+//! export deciding exactly as the session does.
+
+use closeout_core::flow::Session;
+use closeout_core::json::{parse, pretty_string, Value};
+use closeout_core::package::{export_session, TrialPackage};
+use closeout_core::scenario::Scenario;
+use closeout_core::time::Timestamp;
+
+fn fixture(name: &str) -> Value {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    parse(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn codes(value: &Value, key: &str) -> Vec<String> {
+    let mut list: Vec<String> = value
+        .get(key)
+        .and_then(Value::as_array)
+        .unwrap_or_default()
+        .iter()
+        .map(|v| v.as_str().unwrap_or_default().to_string())
+        .collect();
+    list.sort();
+    list
+}
+
+#[test]
+fn every_shared_decide_case_gets_its_decision() {
+    let cases = fixture("decide-cases.json");
+    let cases = cases.as_array().unwrap();
+    assert_eq!(cases.len(), 8);
+    for case in cases {
+        let name = case.str_at("name");
+        let expect = case.get("expect").unwrap();
+        let now = case
+            .get("now")
+            .and_then(Value::as_str)
+            .map(|t| Timestamp::parse(t).unwrap());
+        let bytes = pretty_string(case.get("package").unwrap()).into_bytes();
+        match TrialPackage::import(&bytes) {
+            Ok(package) => {
+                assert_eq!(
+                    expect.get("exit").and_then(Value::as_i64),
+                    Some(0),
+                    "{name}: should have been refused"
+                );
+                let decision = package.decision_value(now);
+                assert_eq!(decision.str_at("state"), expect.str_at("state"), "{name}");
+                assert_eq!(
+                    codes(&decision, "blocking"),
+                    codes(expect, "blocking"),
+                    "{name}"
+                );
+                assert_eq!(
+                    codes(&decision, "warnings"),
+                    codes(expect, "warnings"),
+                    "{name}"
+                );
+                assert_eq!(
+                    decision.str_at("stated_state"),
+                    "ready_with_accepted_risk",
+                    "{name}"
+                );
+            }
+            Err(error) => {
+                assert_eq!(
+                    expect.get("exit").and_then(Value::as_i64),
+                    Some(2),
+                    "{name}: refused: {error}"
+                );
+                assert!(
+                    error.to_string().contains("$.retention_review.notes"),
+                    "{name}: {error}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_published_sample_imports_and_keeps_unknown_fields() {
+    let mut sample = fixture("sample-evidence-package.json");
+    sample.set("x_custom", Value::object([("kept", Value::from(true))]));
+    let package = TrialPackage::from_value(sample.clone()).unwrap();
+    assert_eq!(package.document, sample);
+    assert_eq!(
+        package.decide(None).state.code(),
+        "ready_with_accepted_risk"
+    );
+}
+
+#[test]
+fn refusals_name_the_problem_and_its_path() {
+    let sample = fixture("sample-evidence-package.json");
+    type Edit = Box<dyn Fn(&mut Value)>;
+    let cases: Vec<(Edit, &str)> = vec![
+        (
+            Box::new(|p: &mut Value| p.set("schema_version", Value::from("v0"))),
+            "$.schema_version",
+        ),
+        (
+            Box::new(|p: &mut Value| {
+                p.remove("retention_review");
+            }),
+            "$.retention_review: is missing",
+        ),
+        (
+            Box::new(|p: &mut Value| p.set("generated_at", Value::from("yesterday"))),
+            "$.generated_at",
+        ),
+        (
+            Box::new(|p: &mut Value| {
+                let mut review = p.get("retention_review").unwrap().clone();
+                review.set("legal_hold", Value::from("no"));
+                p.set("retention_review", review);
+            }),
+            "$.retention_review.legal_hold: must be true or false",
+        ),
+        (
+            Box::new(|p: &mut Value| {
+                let mut manifest = p.get("signed_archive_manifest").unwrap().clone();
+                manifest.set("api_key", Value::from("abc"));
+                p.set("signed_archive_manifest", manifest);
+            }),
+            "$.signed_archive_manifest.api_key",
+        ),
+    ];
+    for (edit, expected) in cases {
+        let mut package = sample.clone();
+        edit(&mut package);
+        let error = TrialPackage::from_value(package).unwrap_err().to_string();
+        assert!(error.contains(expected), "expected {expected:?} in {error}");
+    }
+    let truncated = &pretty_string(&sample).into_bytes()[..500];
+    assert!(TrialPackage::import(truncated)
+        .unwrap_err()
+        .to_string()
+        .contains("not valid JSON"));
+}
+
+#[test]
+fn a_sessions_export_decides_as_the_session_does() {
+    let times = [
+        "2026-05-31T08:30:00Z",
+        "2026-06-05",
+        "2026-06-08T12:00:00Z",
+        "2027-05-10",
+        "2027-06-01",
+        "2029-01-01",
+    ];
+    for (name, _) in closeout_core::scenario::BUILT_IN {
+        let scenario = Scenario::built_in(name).unwrap();
+        let start = scenario.generated_at;
+        let mut session = Session::start(scenario);
+        // Part-way and complete sessions both.
+        for step in [1u8, 3, 6] {
+            let owner = closeout_core::steps::step(step).unwrap().owner;
+            let _ = session.run_step(step, owner, &session.input_for(step), start);
+            check_export(&session, start, name);
+        }
+        session.run_remaining(start);
+        for time in times {
+            let now = Timestamp::parse(time).unwrap();
+            check_export(&session, now, name);
+        }
+    }
+}
+
+fn check_export(session: &Session, now: Timestamp, name: &str) {
+    let exported = export_session(session, now);
+    let bytes = pretty_string(&exported).into_bytes();
+    let package =
+        TrialPackage::import(&bytes).unwrap_or_else(|e| panic!("{name}: own export refused: {e}"));
+    let from_package = package.decide(Some(now));
+    let from_session = session.decision(now);
+    assert_eq!(from_package.state, from_session.state, "{name} at {now}");
+    assert_eq!(
+        from_package.blocking, from_session.blocking,
+        "{name} at {now}"
+    );
+    assert_eq!(
+        from_package.warnings, from_session.warnings,
+        "{name} at {now}"
+    );
+}
