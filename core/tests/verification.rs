@@ -1,5 +1,6 @@
 //! Verification of evidence chains and bundle zips: intact exports verify on every scenario; edits,
 //! removals, reorderings and byte flips are caught and named; property tests for canonical JSON.
+#![cfg(not(target_arch = "wasm32"))] // proptest is a native-only dev-dependency
 
 use closeout_core::bundle::{bundle_zip, verify_zip, BundleError};
 use closeout_core::evidence::{verify_chain, ChainError, EvidenceLog};
