@@ -1,0 +1,237 @@
+//! The `closeout` binary as a user runs it: outputs, files, exit codes, and no panic on any input.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn closeout(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_closeout"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("closeout-cli-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn fixture(name: &str) -> String {
+    format!(
+        "{}/../core/tests/fixtures/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+fn s(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+#[test]
+fn run_writes_the_files_and_they_verify_and_decide_the_same() {
+    for (scenario, state) in [
+        ("ready", "ready_for_release"),
+        ("accepted-risk", "ready_with_accepted_risk"),
+        ("blocked", "blocked"),
+    ] {
+        let out = scratch(scenario);
+        let run = closeout(&["run", "--scenario", scenario, "--out", s(&out)]);
+        assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+        assert!(
+            stdout(&run).contains(&format!("\"state\": \"{state}\"")),
+            "{}",
+            stdout(&run)
+        );
+        let verify = closeout(&["verify", s(&out.join("evidence-chain.json"))]);
+        assert_eq!(verify.status.code(), Some(0), "{}", stdout(&verify));
+        assert!(stdout(&verify).starts_with("intact: evidence chain of"));
+        let decide = closeout(&["decide", s(&out.join("trial-package.json"))]);
+        assert_eq!(decide.status.code(), Some(0), "{}", stderr(&decide));
+        assert!(stdout(&decide).contains(&format!("\"state\": \"{state}\"")));
+        let zip = out.join("closeout-artifact-bundle.zip");
+        if scenario == "blocked" {
+            assert!(!zip.exists(), "no bundle after a denied review");
+            assert!(stdout(&run).contains("\"status\": \"blocked\""));
+        } else {
+            assert_eq!(closeout(&["verify", s(&zip)]).status.code(), Some(0));
+        }
+    }
+}
+
+#[test]
+fn tampering_exits_1_and_names_the_entry() {
+    let out = scratch("tamper");
+    closeout(&["run", "--scenario", "accepted-risk", "--out", s(&out)]);
+    let chain = std::fs::read_to_string(out.join("evidence-chain.json")).unwrap();
+    let edited = chain.replacen(
+        "\"decision_state\": \"approved\"",
+        "\"decision_state\": \"denied\"",
+        1,
+    );
+    assert_ne!(chain, edited);
+    std::fs::write(out.join("edited.json"), edited).unwrap();
+    let verify = closeout(&["verify", s(&out.join("edited.json"))]);
+    assert_eq!(verify.status.code(), Some(1));
+    assert!(
+        stdout(&verify).contains("tampered: entry")
+            && stdout(&verify).contains("retention_decision"),
+        "{}",
+        stdout(&verify)
+    );
+    let mut zip = std::fs::read(out.join("closeout-artifact-bundle.zip")).unwrap();
+    zip[100] ^= 0xff;
+    std::fs::write(out.join("flipped.zip"), zip).unwrap();
+    let verify = closeout(&["verify", s(&out.join("flipped.zip"))]);
+    assert!(
+        matches!(verify.status.code(), Some(1 | 2)),
+        "{}",
+        stdout(&verify)
+    );
+}
+
+#[test]
+fn decide_reads_the_sample_with_and_without_now() {
+    let sample = fixture("sample-evidence-package.json");
+    let decide = closeout(&["decide", &sample]);
+    assert_eq!(decide.status.code(), Some(0));
+    let text = stdout(&decide);
+    for key in [
+        "\"state\"",
+        "\"blocking\"",
+        "\"warnings\"",
+        "\"stated_state\"",
+        "\"evaluated_at\": \"2026-05-31T08:30:00+00:00\"",
+    ] {
+        assert!(text.contains(key), "{key} in {text}");
+    }
+    let later = closeout(&["decide", &sample, "--now", "2026-06-08T12:00:00Z"]);
+    assert!(stdout(&later).contains("accepted_risk_expired"));
+    let bad_now = closeout(&["decide", &sample, "--now", "tomorrow"]);
+    assert_eq!(bad_now.status.code(), Some(2));
+    assert!(stderr(&bad_now).contains("--now"));
+}
+
+#[test]
+fn digest_matches_cpython() {
+    // sha256 of json.dumps(json.load(f), sort_keys=True), computed with CPython.
+    for (name, expected) in [
+        (
+            "canonical-vectors.json",
+            "b6a8f3b27764432956edaac07fbd3a50db41d84d62d79717e2500f6d7ef87b03",
+        ),
+        (
+            "sample-evidence-package.json",
+            "c8d6cae4e47de298b685b59a8c771411da0d7cce138bfb6aeaf4c9580ecb4d1b",
+        ),
+    ] {
+        let digest = closeout(&["digest", &fixture(name)]);
+        assert_eq!(digest.status.code(), Some(0));
+        assert_eq!(stdout(&digest).trim(), expected, "{name}");
+    }
+}
+
+#[test]
+fn bad_input_exits_2_with_one_line_naming_the_problem() {
+    let dir = scratch("bad");
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "truncated.json",
+            br#"{"schema_version": "cavra.final_closeout_trial.v1", "generated_at": "#.to_vec(),
+            "ends where a value was expected",
+        ),
+        ("bom.json", b"\xEF\xBB\xBF{}".to_vec(), "byte-order mark"),
+        ("nan.json", b"[NaN]".to_vec(), "NaN"),
+        (
+            "deep.json",
+            "[".repeat(100_000).into_bytes(),
+            "nesting deeper",
+        ),
+    ];
+    for (name, bytes, expected) in cases {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        for command in ["decide", "digest", "verify"] {
+            let output = closeout(&[command, s(&path)]);
+            assert_eq!(
+                output.status.code(),
+                Some(2),
+                "{command} {name}: {}",
+                stderr(&output)
+            );
+            let err = stderr(&output);
+            assert_eq!(err.trim_end().lines().count(), 1, "{command} {name}: {err}");
+            assert!(err.contains(expected), "{command} {name}: {err}");
+        }
+    }
+    let wrong_type = dir.join("wrong-type.json");
+    std::fs::write(
+        &wrong_type,
+        br#"{"schema_version": "cavra.final_closeout_trial.v1", "generated_at": 5}"#,
+    )
+    .unwrap();
+    let output = closeout(&["decide", s(&wrong_type)]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("$.generated_at: must be a string, found an integer"),
+        "{}",
+        stderr(&output)
+    );
+    let secret = std::fs::read_to_string(fixture("sample-evidence-package.json"))
+        .unwrap()
+        .replace(
+            "Synthetic retention approval for final closeout trial walkthrough.",
+            "xoxb-1234567890-abcdefghijkl",
+        );
+    std::fs::write(dir.join("secret.json"), secret).unwrap();
+    let output = closeout(&["decide", s(&dir.join("secret.json"))]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("$.retention_review.notes") && !stderr(&output).contains("xoxb-"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn never_panics_whatever_the_bytes() {
+    let dir = scratch("noise");
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let sample = std::fs::read(fixture("sample-evidence-package.json")).unwrap();
+    for case in 0..60 {
+        let mut bytes = if case % 2 == 0 {
+            sample.clone()
+        } else {
+            Vec::new()
+        };
+        for _ in 0..(case * 7 + 3) {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let byte = (seed >> 24) as u8;
+            if bytes.is_empty() || case % 2 == 1 {
+                bytes.push(byte);
+            } else {
+                let at = (seed as usize) % bytes.len();
+                bytes[at] = byte;
+            }
+        }
+        let path = dir.join(format!("noise-{case}.bin"));
+        std::fs::write(&path, &bytes).unwrap();
+        for command in ["decide", "digest", "verify"] {
+            let code = closeout(&[command, s(&path)]).status.code();
+            assert!(
+                matches!(code, Some(0..=2)),
+                "{command} on noise-{case} exited {code:?}"
+            );
+        }
+    }
+}
