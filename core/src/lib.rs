@@ -9,6 +9,7 @@ pub mod decision;
 pub mod evidence;
 pub mod flow;
 pub mod guard;
+pub mod guide;
 pub mod input;
 pub mod json;
 pub mod package;
@@ -16,6 +17,7 @@ pub mod record;
 pub mod roles;
 pub mod scenario;
 pub mod steps;
+pub mod stored;
 pub mod time;
 
 pub use roles::Role;

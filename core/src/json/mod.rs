@@ -8,5 +8,5 @@ mod value;
 
 pub use canonical::{canonical_string, digest, python_float_repr};
 pub use parse::{parse, parse_bytes, JsonError, MAX_DEPTH};
-pub use pretty::pretty_string;
+pub use pretty::{compact_string, pretty_string};
 pub use value::{strings, Number, Value};

@@ -6,35 +6,40 @@ use super::value::{Number, Value};
 /// The value indented by two spaces per level, with a trailing newline.
 pub fn pretty_string(value: &Value) -> String {
     let mut out = String::new();
-    write(&mut out, value, 0);
+    write(&mut out, value, Some(0));
     out.push('\n');
     out
 }
 
-fn write(out: &mut String, value: &Value, depth: usize) {
+/// The value on one line, keys in the order written: for storage, where order must survive a round trip.
+pub fn compact_string(value: &Value) -> String {
+    let mut out = String::new();
+    write(&mut out, value, None);
+    out
+}
+
+/// Writes `value`; `depth` is `None` for compact output.
+fn write(out: &mut String, value: &Value, depth: Option<usize>) {
+    let inner = depth.map(|d| d + 1);
     match value {
         Value::Array(items) if !items.is_empty() => {
             out.push('[');
             for (index, item) in items.iter().enumerate() {
-                out.push_str(if index == 0 { "\n" } else { ",\n" });
-                indent(out, depth + 1);
-                write(out, item, depth + 1);
+                separate(out, index, inner);
+                write(out, item, inner);
             }
-            out.push('\n');
-            indent(out, depth);
+            close(out, depth);
             out.push(']');
         }
         Value::Object(pairs) if !pairs.is_empty() => {
             out.push('{');
             for (index, (key, item)) in pairs.iter().enumerate() {
-                out.push_str(if index == 0 { "\n" } else { ",\n" });
-                indent(out, depth + 1);
+                separate(out, index, inner);
                 write_string(out, key);
-                out.push_str(": ");
-                write(out, item, depth + 1);
+                out.push_str(if depth.is_some() { ": " } else { ":" });
+                write(out, item, inner);
             }
-            out.push('\n');
-            indent(out, depth);
+            close(out, depth);
             out.push('}');
         }
         Value::Array(_) => out.push_str("[]"),
@@ -47,9 +52,22 @@ fn write(out: &mut String, value: &Value, depth: usize) {
     }
 }
 
-fn indent(out: &mut String, depth: usize) {
-    for _ in 0..depth {
-        out.push_str("  ");
+/// Before the `index`th item: a comma after the first, and in pretty output a new indented line.
+fn separate(out: &mut String, index: usize, depth: Option<usize>) {
+    if index > 0 {
+        out.push(',');
+    }
+    if let Some(depth) = depth {
+        out.push('\n');
+        out.push_str(&"  ".repeat(depth));
+    }
+}
+
+/// Before a closing bracket: in pretty output, a new line at the container's own depth.
+fn close(out: &mut String, depth: Option<usize>) {
+    if let Some(depth) = depth {
+        out.push('\n');
+        out.push_str(&"  ".repeat(depth));
     }
 }
 

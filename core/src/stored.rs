@@ -1,0 +1,191 @@
+//! The stored form of a session: a versioned envelope with a digest, separate from the domain types.
+//!
+//! Only what cannot be recomputed is stored: the scenario document, the current inputs, the evidence
+//! chain, each step's status, the clock and the role. Loading verifies the envelope's digest and the
+//! whole chain, so corrupted or edited storage is never taken for a session.
+
+use crate::evidence::{ChainError, EvidenceLog};
+use crate::flow::{Session, StepStatus};
+use crate::json::{self, digest, Value};
+use crate::roles::Role;
+use crate::scenario::{Scenario, ScenarioError};
+use crate::time::Timestamp;
+use std::fmt;
+
+/// The envelope's `format`.
+pub const FORMAT: &str = "closeout-sandbox.session";
+/// The version this build writes. Older versions are migrated on load; newer ones are refused.
+pub const VERSION: i64 = 1;
+
+/// A session with the app state that goes with it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Snapshot {
+    pub session: Session,
+    pub clock: Timestamp,
+    pub role: Role,
+}
+
+/// Why stored data cannot be loaded. The raw data is never touched by loading.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StoredError {
+    /// Not JSON, or not an envelope.
+    Corrupted(String),
+    /// Written by a newer version of the sandbox.
+    NewerVersion(i64),
+    /// The envelope's digest does not match its payload.
+    DigestMismatch,
+    /// The payload's evidence chain does not verify.
+    Chain(ChainError),
+    /// The stored scenario is not valid.
+    Scenario(ScenarioError),
+}
+
+impl fmt::Display for StoredError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoredError::Corrupted(problem) => write!(f, "the saved session is corrupted: {problem}"),
+            StoredError::NewerVersion(version) => write!(
+                f,
+                "the saved session was written by a newer version of the sandbox (format version {version}; this one reads up to {VERSION})"
+            ),
+            StoredError::DigestMismatch => write!(f, "the saved session does not match its digest: it was changed outside the sandbox"),
+            StoredError::Chain(error) => write!(f, "the saved evidence chain does not verify: {error}"),
+            StoredError::Scenario(error) => write!(f, "the saved scenario is not valid: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for StoredError {}
+
+/// The envelope text to store.
+pub fn save(snapshot: &Snapshot) -> String {
+    let session = &snapshot.session;
+    let statuses: Vec<Value> = session
+        .statuses()
+        .iter()
+        .map(|status| {
+            let reason = match status {
+                StepStatus::Blocked(reason) => Value::from(reason.as_str()),
+                _ => Value::Null,
+            };
+            Value::object([("status", Value::from(status.code())), ("reason", reason)])
+        })
+        .collect();
+    let payload = Value::object([
+        ("scenario", session.scenario.document.clone()),
+        ("inputs", session.inputs().clone()),
+        (
+            "chain",
+            session.log().to_chain_value(session.release_record_ref()),
+        ),
+        ("statuses", Value::Array(statuses)),
+        ("clock", Value::from(snapshot.clock.isoformat())),
+        ("role", Value::from(snapshot.role.id())),
+    ]);
+    let envelope = Value::object([
+        ("format", Value::from(FORMAT)),
+        ("version", Value::from(VERSION)),
+        ("digest", Value::from(digest(&payload))),
+        ("payload", payload),
+    ]);
+    json::compact_string(&envelope)
+}
+
+/// Loads an envelope: checks format, version, digest, scenario and chain.
+pub fn load(text: &str) -> Result<Snapshot, StoredError> {
+    let envelope = json::parse(text).map_err(|e| StoredError::Corrupted(e.to_string()))?;
+    if envelope.get("format").and_then(Value::as_str) != Some(FORMAT) {
+        return Err(StoredError::Corrupted(format!(
+            "it is not a {FORMAT} envelope"
+        )));
+    }
+    let version = envelope
+        .get("version")
+        .and_then(Value::as_i64)
+        .ok_or_else(|| StoredError::Corrupted("it has no version".into()))?;
+    if version > VERSION {
+        return Err(StoredError::NewerVersion(version));
+    }
+    let payload = envelope
+        .get("payload")
+        .ok_or_else(|| StoredError::Corrupted("it has no payload".into()))?;
+    if envelope.get("digest").and_then(Value::as_str) != Some(digest(payload).as_str()) {
+        return Err(StoredError::DigestMismatch);
+    }
+    let payload = migrate(version, payload.clone())?;
+    let scenario = Scenario::from_value(payload.get("scenario").cloned().unwrap_or(Value::Null))
+        .map_err(StoredError::Scenario)?;
+    let log = EvidenceLog::from_chain_value(payload.get("chain").unwrap_or(&Value::Null))
+        .map_err(StoredError::Chain)?;
+    let statuses = payload
+        .get("statuses")
+        .and_then(Value::as_array)
+        .unwrap_or_default()
+        .iter()
+        .map(|s| match s.str_at("status") {
+            "done" => StepStatus::Done,
+            "blocked" => StepStatus::Blocked(s.str_at("reason").to_string()),
+            _ => StepStatus::Pending,
+        })
+        .collect();
+    let inputs = payload
+        .get("inputs")
+        .cloned()
+        .unwrap_or_else(|| scenario.inputs.clone());
+    let clock = Timestamp::parse(payload.str_at("clock")).unwrap_or(scenario.generated_at);
+    let role = Role::from_id(payload.str_at("role")).unwrap_or(Role::ReleaseManager);
+    Ok(Snapshot {
+        session: Session::restore(scenario, inputs, log, statuses),
+        clock,
+        role,
+    })
+}
+
+/// Brings an older payload up to [`VERSION`]. Version 1 is the first; later versions add steps here.
+fn migrate(version: i64, payload: Value) -> Result<Value, StoredError> {
+    match version {
+        1 => Ok(payload),
+        other => Err(StoredError::Corrupted(format!(
+            "unknown format version {other}"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn snapshot() -> Snapshot {
+        let scenario = Scenario::built_in("accepted-risk").unwrap();
+        let now = scenario.generated_at;
+        let mut session = Session::start(scenario);
+        session.run_remaining(now);
+        Snapshot {
+            session,
+            clock: now.plus_days(1),
+            role: Role::PlatformOwner,
+        }
+    }
+
+    #[test]
+    fn a_saved_session_loads_back_whole() {
+        let original = snapshot();
+        let loaded = load(&save(&original)).unwrap();
+        assert!(
+            loaded == original,
+            "the loaded session differs from the saved one"
+        );
+    }
+
+    #[test]
+    fn corruption_newer_versions_and_edits_are_refused() {
+        let text = save(&snapshot());
+        assert!(matches!(load("{not json"), Err(StoredError::Corrupted(_))));
+        assert!(matches!(load("{}"), Err(StoredError::Corrupted(_))));
+        let newer = text.replacen("\"version\":1", "\"version\":2", 1);
+        assert!(matches!(load(&newer), Err(StoredError::NewerVersion(2))));
+        let edited = text.replacen("\"approved\"", "\"denied\"", 1);
+        assert_ne!(edited, text);
+        assert_eq!(load(&edited), Err(StoredError::DigestMismatch));
+    }
+}
