@@ -3,64 +3,138 @@
 //! Components stay thin: every rule lives in core. This crate only renders what core says and
 //! connects it to the browser (storage, downloads, file input).
 
-use closeout_core::{Role, STEPS};
-use leptos::prelude::*;
+pub mod browser;
+pub mod components;
+pub mod state;
+pub mod storage;
 
-/// The whole page: header, the ten closeout steps, footer with the edition boundary.
+use closeout_core::stored;
+use components::banners::Banners;
+use components::chain::ChainPanel;
+use components::decision::DecisionPanel;
+use components::files::FilesPanel;
+use components::flow::{StepList, StepPanel};
+use components::toolbar::Toolbar;
+use leptos::prelude::*;
+use state::AppState;
+use storage::StorageState;
+
+/// The whole page. Loads the session (from storage or the first scenario), saves it after every change,
+/// and follows changes made in another tab.
 #[component]
 pub fn App() -> impl IntoView {
+    let state = match AppState::new() {
+        Ok(state) => state,
+        Err(error) => {
+            return view! { <p class="banner error" role="alert">{format!("The sandbox could not start: {error}")}</p> }.into_any();
+        }
+    };
+    provide_context(state);
+    Effect::new(move |_| {
+        let snapshot = stored::Snapshot {
+            session: state.session.get(),
+            clock: state.clock.get(),
+            role: state.role.get(),
+        };
+        if state.storage.with_untracked(StorageState::saves) {
+            let result = storage::save(&snapshot);
+            if state.storage.get_untracked() != result {
+                state.storage.set(result);
+            }
+        }
+    });
+    let listener = window_event_listener(
+        leptos::ev::storage,
+        move |event: web_sys::StorageEvent| {
+            if event.key().as_deref() != Some(storage::KEY)
+                || !state.storage.with_untracked(StorageState::saves)
+            {
+                return;
+            }
+            match event.new_value() {
+            Some(raw) => match stored::load(&raw) {
+                Ok(snapshot) => {
+                    if snapshot != state.snapshot() {
+                        state.replace(snapshot);
+                        state.say("This session was changed in another tab; showing the latest.");
+                    }
+                }
+                Err(problem) => state.warn(format!("Another tab saved a session this tab cannot read: {problem}")),
+            },
+            None => state.say("Another tab cleared the saved session. This tab keeps its copy; reload to start fresh."),
+        }
+        },
+    );
+    on_cleanup(move || listener.remove());
     view! {
+        <a class="skip-link" href="#flow">"Skip to the closeout flow"</a>
         <Header/>
         <main id="main" class="content">
-            <StepList/>
+            <Banners/>
+            <Intro/>
+            <Toolbar/>
+            <section id="flow" class="flow" aria-labelledby="steps-heading">
+                <h2 id="steps-heading">"The ten closeout steps"</h2>
+                <div class="flow-grid">
+                    <StepList/>
+                    <StepPanel/>
+                </div>
+            </section>
+            <section id="decision" class="card" aria-labelledby="decision-heading">
+                <h2 id="decision-heading">"Release decision"</h2>
+                <DecisionPanel/>
+            </section>
+            <section id="chain" class="card" aria-labelledby="chain-heading">
+                <h2 id="chain-heading">"Evidence chain"</h2>
+                <ChainPanel/>
+            </section>
+            <section id="files" class="card" aria-labelledby="files-heading">
+                <h2 id="files-heading">"Files"</h2>
+                <FilesPanel/>
+            </section>
         </main>
         <Footer/>
     }
+    .into_any()
 }
 
-/// The product name and what the sandbox is.
+/// The product name, what the sandbox is, and the page's sections.
 #[component]
 pub fn Header() -> impl IntoView {
     view! {
         <header class="site-header">
-            <h1 data-testid="product-name">"Closeout Sandbox"</h1>
-            <p class="tagline">
-                "Run CAVRA's release governance final closeout end to end, on synthetic evidence, in your browser."
-            </p>
+            <div class="header-inner">
+                <h1 data-testid="product-name">"Closeout Sandbox"</h1>
+                <p class="tagline">
+                    "Run CAVRA's release governance final closeout end to end, on synthetic evidence, in your browser."
+                </p>
+                <nav aria-label="Sections">
+                    <a href="#flow">"Steps"</a>
+                    <a href="#decision">"Decision"</a>
+                    <a href="#chain">"Evidence chain"</a>
+                    <a href="#files">"Files"</a>
+                </nav>
+            </div>
         </header>
     }
 }
 
-/// The ten closeout steps, in order, with the role that owns each.
+/// Two sentences for someone who arrives with no guide.
 #[component]
-pub fn StepList() -> impl IntoView {
+fn Intro() -> impl IntoView {
+    let state = components::app_state();
     view! {
-        <section class="steps" aria-labelledby="steps-heading">
-            <h2 id="steps-heading">"The ten closeout steps"</h2>
-            <ol class="step-list" data-testid="step-list">
-                {STEPS
-                    .iter()
-                    .map(|step| {
-                        view! {
-                            <li
-                                class="step"
-                                data-testid=format!("step-{}", step.number)
-                                data-state="pending"
-                            >
-                                <span class="step-number">{step.number}</span>
-                                <span class="step-name">{step.name}</span>
-                                <span class="step-owner">{role_label(step.owner)}</span>
-                            </li>
-                        }
-                    })
-                    .collect_view()}
-            </ol>
+        <section class="intro" aria-label="About this scenario">
+            <p>
+                <strong>{move || state.session.with(|s| s.scenario.title.clone())}</strong>
+                " "
+                {move || state.session.with(|s| s.scenario.description.clone())}
+            </p>
+            <p class="hint">
+                "Pick a step to see what it does and run it, or press Run remaining steps. Every record lands in a hash-chained evidence log; the decision below updates as you go."
+            </p>
         </section>
     }
-}
-
-fn role_label(role: Role) -> String {
-    format!("Owner: {}", role.title())
 }
 
 /// The edition boundary: what Community does, and that nothing leaves the browser.

@@ -25,7 +25,7 @@ fn app_lists_the_ten_steps_in_order_with_the_edition_boundary() {
     let _mounted = mount_to(container.clone(), App);
 
     let steps = container
-        .query_selector_all("[data-testid^='step-']:not([data-testid='step-list'])")
+        .query_selector_all("li[data-testid^='step-']")
         .expect("query the steps");
     assert_eq!(steps.length(), 10);
     for number in 1..=10u32 {

@@ -135,6 +135,20 @@ pub struct Criterion {
     pub evidence_refs: Vec<String>,
 }
 
+impl Criterion {
+    /// `pass`, `fail`, or `no_evidence` when nothing failed it only because the records it rests on do
+    /// not exist yet (criterion 10, on the accepted risk, rests on no record).
+    pub fn status(&self) -> &'static str {
+        if !self.passed {
+            "fail"
+        } else if self.evidence_refs.is_empty() && self.number != 10 {
+            "no_evidence"
+        } else {
+            "pass"
+        }
+    }
+}
+
 /// The release decision.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Decision {

@@ -302,6 +302,24 @@ pub fn accepted_risk(fields: &Fields<'_>) -> Result<AcceptedRisk, InputError> {
     })
 }
 
+/// An accepted risk as the decision form submits it: owner, reason and a parseable expiry required.
+pub fn documented_accepted_risk(fields: &Fields<'_>) -> Result<AcceptedRisk, InputError> {
+    let risk = accepted_risk(fields)?;
+    if risk.owner.is_empty() {
+        return Err(fields.error("owner", "name who owns the risk"));
+    }
+    if risk.reason.is_empty() {
+        return Err(fields.error("reason", "say why the risk is accepted"));
+    }
+    if Timestamp::parse(&risk.expires_at).is_none() {
+        return Err(fields.error(
+            "expires_at",
+            format!("{:?} is not a date (use 2026-06-07)", risk.expires_at),
+        ));
+    }
+    Ok(risk)
+}
+
 /// Step 10: the audit case and the accepted risk, if any.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FinalInput {

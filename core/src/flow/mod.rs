@@ -33,6 +33,23 @@ pub const INPUT_KEYS: [Option<&str>; 10] = [
     Some("final_decision"),
 ];
 
+/// The kinds of record each step appends, the main one first (for showing a step's result).
+pub fn step_record_kinds(number: u8) -> &'static [RecordKind] {
+    match number {
+        1 => &[RecordKind::ReadinessBundle],
+        2 => &[RecordKind::ArchiveManifest],
+        3 => &[RecordKind::CloseoutSummary, RecordKind::ConnectorDelivery],
+        4 => &[RecordKind::RetentionReview, RecordKind::RetentionDecision],
+        5 => &[RecordKind::ArtifactBundle],
+        6 => &[RecordKind::RetentionHealth],
+        7 => &[RecordKind::AlertPlan, RecordKind::ConnectorDelivery],
+        8 => &[RecordKind::RetryPlan],
+        9 => &[RecordKind::WorkerRun, RecordKind::Execution],
+        10 => &[RecordKind::FinalDecision],
+        _ => &[],
+    }
+}
+
 /// Where a step stands in a session.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StepStatus {
@@ -183,6 +200,29 @@ impl Session {
             .flatten()
             .and_then(|key| self.inputs.get(key).cloned())
             .unwrap_or_else(|| Value::Object(Vec::new()))
+    }
+
+    /// Replaces a step's current input without running it, after checking it as the step would.
+    pub fn set_input(&mut self, number: u8, input: Value) -> Result<(), StepError> {
+        let key = INPUT_KEYS
+            .get(usize::from(number).wrapping_sub(1))
+            .copied()
+            .flatten()
+            .ok_or(StepError::UnknownStep(number))?;
+        let path = format!("$.inputs.{key}");
+        let fields = Fields::new(&input, &path)?;
+        match number {
+            2 => inputs::manifest(&fields).map(drop),
+            3 => inputs::delivery(&fields).map(drop),
+            4 => inputs::retention(&fields).map(drop),
+            6 => inputs::expiry_warning_days(&fields).map(drop),
+            7 => inputs::alerts(&fields).map(drop),
+            8 => inputs::retry_policy(&fields).map(drop),
+            9 => inputs::worker(&fields).map(drop),
+            _ => inputs::final_decision(&fields).map(drop),
+        }?;
+        self.inputs.set(key, input);
+        Ok(())
     }
 
     /// The digest of the last entry: the head of the chain.

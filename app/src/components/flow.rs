@@ -1,0 +1,227 @@
+//! The ten steps as one flow, and the panel of the selected step.
+
+use super::app_state;
+use super::editor::input_editor;
+use crate::browser;
+use crate::state::RunResult;
+use closeout_core::evidence::Entry;
+use closeout_core::flow::{step_record_kinds, StepStatus};
+use closeout_core::guide::step_guide;
+use closeout_core::json::pretty_string;
+use closeout_core::record::RecordKind;
+use closeout_core::STEPS;
+use leptos::prelude::*;
+
+/// The ten steps, each with its state; selecting one opens its panel.
+#[component]
+pub fn StepList() -> impl IntoView {
+    let state = app_state();
+    view! {
+        <ol class="step-list" data-testid="step-list" aria-label="The ten closeout steps">
+            {STEPS
+                .iter()
+                .map(|step| {
+                    let number = step.number;
+                    let status = move || state.session.with(|s| s.statuses()[usize::from(number) - 1].clone());
+                    view! {
+                        <li
+                            class="step"
+                            class:selected=move || state.selected.get() == number
+                            data-testid=format!("step-{number}")
+                            data-state=move || status().code()
+                        >
+                            <button
+                                type="button"
+                                class="step-button"
+                                aria-current=move || (state.selected.get() == number).then_some("step")
+                                on:click=move |_| state.selected.set(number)
+                            >
+                                <span class="step-number">{number}</span>
+                                <span class="step-name">{step.name}</span>
+                                <span class="step-owner">{format!("Owner: {}", step.owner.title())}</span>
+                                <span class="step-state">{move || status().code()}</span>
+                            </button>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ol>
+    }
+}
+
+/// The selected step: what it does, who owns it, its inputs, its run button and its records.
+#[component]
+pub fn StepPanel() -> impl IntoView {
+    let state = app_state();
+    move || {
+        let number = state.selected.get();
+        let Some(step) = STEPS.iter().find(|s| s.number == number) else {
+            return ().into_any();
+        };
+        let guide = step_guide(number);
+        let input = RwSignal::new(state.session.with_untracked(|s| s.input_for(number)));
+        let can_run = move || state.role.get() == step.owner;
+        let run = move |_| state.run_step(number, &input.get_untracked());
+        let status = move || {
+            state
+                .session
+                .with(|s| s.statuses()[usize::from(number) - 1].clone())
+        };
+        view! {
+            <article class="panel" data-testid="step-panel" aria-labelledby="step-panel-title">
+                <header class="panel-header">
+                    <h3 id="step-panel-title">{format!("Step {number}: {}", step.name)}</h3>
+                    <p class="owner">
+                        {format!("Owned by the {}", step.owner.title())}
+                        <span class="badge" data-state=move || status().code()>{move || status().code()}</span>
+                    </p>
+                </header>
+                <p class="what">{guide.map(|g| g.what)}</p>
+                {guide
+                    .and_then(|g| g.boundary)
+                    .map(|boundary| {
+                        view! {
+                            <p class="boundary" data-testid="edition-note">
+                                <strong>"Enterprise boundary: "</strong>
+                                {boundary}
+                            </p>
+                        }
+                    })}
+                {move || match status() {
+                    StepStatus::Blocked(reason) => Some(view! { <p class="blocked-reason" role="status">{format!("Blocked: {reason}")}</p> }),
+                    _ => None,
+                }}
+                <form class="inputs" on:submit=move |ev| ev.prevent_default()>
+                    {input_editor(number, input)}
+                    <button
+                        type="button"
+                        class="primary"
+                        data-testid=format!("step-{number}-run")
+                        prop:disabled=move || !can_run()
+                        on:click=run
+                    >
+                        {move || {
+                            if can_run() {
+                                format!("Run step {number} as {}", state.role.get().title())
+                            } else {
+                                format!("Only the {} can run this step", step.owner.title())
+                            }
+                        }}
+                    </button>
+                </form>
+                <RunMessage number=number/>
+                <StepRecords number=number/>
+            </article>
+        }
+        .into_any()
+    }
+}
+
+/// What the last run of this step said.
+#[component]
+fn RunMessage(number: u8) -> impl IntoView {
+    let state = app_state();
+    move || match state.last_run.get() {
+        Some((step, RunResult::Refused(message))) if step == number => Some(
+            view! { <p class="message error" data-testid="step-error" role="alert">{message}</p> }
+                .into_any(),
+        ),
+        Some((
+            step,
+            RunResult::Ran {
+                record_ids,
+                blocked_reason,
+            },
+        )) if step == number => Some({
+            let class = if blocked_reason.is_some() {
+                "message warn"
+            } else {
+                "message ok"
+            };
+            view! {
+                <p class=class data-testid="step-result" role="status">
+                    {format!("Appended {} record(s) to the evidence log.", record_ids.len())}
+                    {blocked_reason.map(|reason| format!(" The step is blocked: {reason}."))}
+                </p>
+            }
+            .into_any()
+        }),
+        _ => None,
+    }
+}
+
+/// The latest records this step made.
+#[component]
+fn StepRecords(number: u8) -> impl IntoView {
+    let state = app_state();
+    let entries = move || {
+        state.session.with(|session| {
+            let reference = session.release_record_ref().to_string();
+            let log = session.log();
+            step_record_kinds(number)
+                .iter()
+                .filter_map(|kind| {
+                    log.entries()
+                        .iter()
+                        .rev()
+                        .find(|e| {
+                            e.kind == *kind
+                                && e.record.str_at("release_record_ref") == reference
+                                && belongs_to(number, e)
+                        })
+                        .cloned()
+                })
+                .collect::<Vec<Entry>>()
+        })
+    };
+    view! {
+        <div class="records">
+            {move || {
+                let entries = entries();
+                if entries.is_empty() {
+                    view! { <p class="muted">"No record yet: run the step to make one."</p> }.into_any()
+                } else {
+                    entries.into_iter().map(|entry| view! { <RecordView entry=entry/> }).collect_view().into_any()
+                }
+            }}
+        </div>
+    }
+}
+
+/// Connector deliveries belong to step 3 (closeout) or step 7 (alerts) by what they deliver.
+fn belongs_to(number: u8, entry: &Entry) -> bool {
+    match (number, entry.kind) {
+        (3, RecordKind::ConnectorDelivery) => entry.record.get("summary_id").is_some(),
+        (7, RecordKind::ConnectorDelivery) => entry.record.get("plan_id").is_some(),
+        _ => true,
+    }
+}
+
+/// One record: its kind, id, digest and formatted JSON, with a copy button.
+#[component]
+pub fn RecordView(entry: Entry) -> impl IntoView {
+    let text = pretty_string(&entry.record);
+    let copy_text = text.clone();
+    let copied = RwSignal::new(false);
+    view! {
+        <section class="record" data-testid="record">
+            <header>
+                <span class="kind">{entry.kind.spec().name}</span>
+                <code class="record-id" data-testid="record-id">{entry.id().to_string()}</code>
+                <span class="digest">"sha256 " <code data-testid="record-digest">{entry.record_digest.clone()}</code></span>
+                <a href=format!("#entry-{}", entry.seq)>{format!("entry {}", entry.seq)}</a>
+                <button
+                    type="button"
+                    class="small"
+                    on:click=move |_| {
+                        browser::copy_text(&copy_text);
+                        copied.set(true);
+                    }
+                >
+                    {move || if copied.get() { "Copied" } else { "Copy JSON" }}
+                </button>
+            </header>
+            <pre class="json" tabindex="0">{text}</pre>
+        </section>
+    }
+}

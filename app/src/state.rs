@@ -1,0 +1,192 @@
+//! The app's state: signals around a core `Session`, and the actions the UI calls. Every rule is core's.
+
+use crate::storage::{self, StorageState};
+use closeout_core::flow::{Session, StepError};
+use closeout_core::json::Value;
+use closeout_core::scenario::Scenario;
+use closeout_core::stored::Snapshot;
+use closeout_core::time::Timestamp;
+use closeout_core::{Role, STEPS};
+use leptos::prelude::*;
+
+/// The scenario a first visit starts with.
+pub const FIRST_SCENARIO: &str = "accepted-risk";
+
+/// A message shown above the work area.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    pub error: bool,
+    pub text: String,
+}
+
+/// The result of the last run of a step, shown in its panel.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RunResult {
+    Ran {
+        record_ids: Vec<String>,
+        blocked_reason: Option<String>,
+    },
+    Refused(String),
+}
+
+/// Everything the components share. Cheap to copy: only signal handles.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub session: RwSignal<Session>,
+    pub clock: RwSignal<Timestamp>,
+    pub role: RwSignal<Role>,
+    pub selected: RwSignal<u8>,
+    pub notice: RwSignal<Option<Notice>>,
+    pub storage: RwSignal<StorageState>,
+    pub last_run: RwSignal<Option<(u8, RunResult)>>,
+    /// A confirmation waiting in the page: the scenario to start fresh.
+    pub pending_reset: RwSignal<Option<String>>,
+}
+
+impl AppState {
+    /// Starts from storage when it holds a session, else from the first scenario.
+    pub fn new() -> Result<AppState, String> {
+        let (snapshot, storage_state) = storage::load_at_start();
+        let snapshot = match snapshot {
+            Some(snapshot) => snapshot,
+            None => fresh(FIRST_SCENARIO)?,
+        };
+        Ok(AppState {
+            session: RwSignal::new(snapshot.session),
+            clock: RwSignal::new(snapshot.clock),
+            role: RwSignal::new(snapshot.role),
+            selected: RwSignal::new(1),
+            notice: RwSignal::new(None),
+            storage: RwSignal::new(storage_state),
+            last_run: RwSignal::new(None),
+            pending_reset: RwSignal::new(None),
+        })
+    }
+
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            session: self.session.get_untracked(),
+            clock: self.clock.get_untracked(),
+            role: self.role.get_untracked(),
+        }
+    }
+
+    /// Replaces everything with a snapshot (a fresh scenario, or another tab's session).
+    pub fn replace(&self, snapshot: Snapshot) {
+        self.session.set(snapshot.session);
+        self.clock.set(snapshot.clock);
+        self.role.set(snapshot.role);
+        self.last_run.set(None);
+    }
+
+    pub fn say(&self, text: impl Into<String>) {
+        self.notice.set(Some(Notice {
+            error: false,
+            text: text.into(),
+        }));
+    }
+
+    pub fn warn(&self, text: impl Into<String>) {
+        self.notice.set(Some(Notice {
+            error: true,
+            text: text.into(),
+        }));
+    }
+
+    /// Whether any step has run: starting over then needs a confirmation.
+    pub fn has_progress(&self) -> bool {
+        self.session
+            .with_untracked(|s| s.statuses().iter().any(|st| st.code() != "pending"))
+    }
+
+    /// Starts a scenario fresh, clock at its `generated_at`.
+    pub fn start(&self, name: &str) {
+        self.pending_reset.set(None);
+        match fresh(name) {
+            Ok(snapshot) => {
+                self.replace(snapshot);
+                self.selected.set(1);
+                self.say(format!("Started the {name} scenario fresh."));
+            }
+            Err(error) => self.warn(error),
+        }
+    }
+
+    /// Runs one step as the current role with `input`.
+    pub fn run_step(&self, number: u8, input: &Value) {
+        let role = self.role.get_untracked();
+        let now = self.clock.get_untracked();
+        let mut result = None;
+        self.session
+            .update(|session| result = Some(session.run_step(number, role, input, now)));
+        let outcome = match result {
+            Some(Ok(outcome)) => RunResult::Ran {
+                record_ids: outcome.record_ids,
+                blocked_reason: outcome.blocked_reason,
+            },
+            Some(Err(error)) => RunResult::Refused(error.to_string()),
+            None => RunResult::Refused("the session could not be updated".into()),
+        };
+        self.last_run.set(Some((number, outcome)));
+    }
+
+    /// Runs every remaining step as its owner and ends with the decision.
+    pub fn run_remaining(&self) {
+        let now = self.clock.get_untracked();
+        let mut blocked = Vec::new();
+        self.session.update(|session| {
+            for (step, result) in session.run_remaining(now) {
+                if let Err(error) = result {
+                    blocked.push(format!("step {step}: {error}"));
+                }
+            }
+        });
+        self.last_run.set(None);
+        self.selected.set(10);
+        if blocked.is_empty() {
+            self.say("Ran every remaining step; the decision is below.");
+        } else {
+            self.warn(format!(
+                "Ran the remaining steps; {} could not run: {}",
+                blocked.len(),
+                blocked.join("; ")
+            ));
+        }
+    }
+
+    /// Saves a step's input without running it (the accepted-risk form).
+    pub fn set_input(&self, number: u8, input: Value) -> Result<(), StepError> {
+        let mut result = Ok(());
+        self.session
+            .update(|session| result = session.set_input(number, input));
+        result
+    }
+
+    /// Moves the clock; it only goes forward.
+    pub fn set_clock(&self, to: Timestamp) {
+        let now = self.clock.get_untracked();
+        if to < now {
+            self.warn(format!(
+                "The clock only moves forward; it is already {}.",
+                now.isoformat()
+            ));
+            return;
+        }
+        self.clock.set(to);
+        self.say(format!(
+            "Clock moved to {}. Rerun retention health (step 6) and check the decision.",
+            to.isoformat()
+        ));
+    }
+}
+
+/// A fresh session of a built-in scenario, clock at its start, acting as the release manager.
+pub fn fresh(name: &str) -> Result<Snapshot, String> {
+    let scenario = Scenario::built_in(name).map_err(|error| error.to_string())?;
+    let clock = scenario.generated_at;
+    Ok(Snapshot {
+        session: Session::start(scenario),
+        clock,
+        role: STEPS[0].owner,
+    })
+}

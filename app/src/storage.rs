@@ -1,0 +1,94 @@
+//! The session in localStorage: one key, the versioned envelope from core, and every way storage can
+//! fail handled without losing what the user has.
+
+use closeout_core::stored::{self, Snapshot};
+use wasm_bindgen::JsCast;
+
+/// The localStorage key of the session envelope.
+pub const KEY: &str = "closeout-sandbox.session.v1";
+
+/// Where the session is kept, as the page tells the user.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StorageState {
+    /// Saved to localStorage after every change.
+    Saving,
+    /// localStorage cannot be used (blocked or throwing): the sandbox works in memory.
+    Unavailable(String),
+    /// The last save did not fit: the session is kept in memory only.
+    QuotaExceeded,
+    /// What was stored cannot be loaded. Nothing is written until the user chooses.
+    Recovering { raw: String, problem: String },
+}
+
+impl StorageState {
+    /// Whether changes are written to storage.
+    pub fn saves(&self) -> bool {
+        matches!(self, StorageState::Saving | StorageState::QuotaExceeded)
+    }
+}
+
+fn local_storage() -> Result<web_sys::Storage, String> {
+    let window = web_sys::window().ok_or("there is no window")?;
+    match window.local_storage() {
+        Ok(Some(storage)) => Ok(storage),
+        Ok(None) => Err("this browser offers no localStorage".into()),
+        Err(error) => Err(describe(&error)),
+    }
+}
+
+fn describe(error: &wasm_bindgen::JsValue) -> String {
+    error
+        .dyn_ref::<web_sys::DomException>()
+        .map(|e| format!("{}: {}", e.name(), e.message()))
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| "storage refused access".into())
+}
+
+/// Reads the stored session at start: the snapshot when there is a good one, and the storage state.
+pub fn load_at_start() -> (Option<Snapshot>, StorageState) {
+    let storage = match local_storage() {
+        Ok(storage) => storage,
+        Err(reason) => return (None, StorageState::Unavailable(reason)),
+    };
+    match storage.get_item(KEY) {
+        Ok(None) => (None, StorageState::Saving),
+        Ok(Some(raw)) => match stored::load(&raw) {
+            Ok(snapshot) => (Some(snapshot), StorageState::Saving),
+            Err(problem) => (
+                None,
+                StorageState::Recovering {
+                    raw,
+                    problem: problem.to_string(),
+                },
+            ),
+        },
+        Err(error) => (None, StorageState::Unavailable(describe(&error))),
+    }
+}
+
+/// Writes the session; the new storage state says whether it fit.
+pub fn save(snapshot: &Snapshot) -> StorageState {
+    let storage = match local_storage() {
+        Ok(storage) => storage,
+        Err(reason) => return StorageState::Unavailable(reason),
+    };
+    let text = stored::save(snapshot);
+    match storage.set_item(KEY, &text) {
+        Ok(()) => StorageState::Saving,
+        Err(error) => {
+            let quota = error
+                .dyn_ref::<web_sys::DomException>()
+                .is_some_and(|e| e.name() == "QuotaExceededError" || e.code() == 22);
+            if quota {
+                StorageState::QuotaExceeded
+            } else {
+                StorageState::Unavailable(describe(&error))
+            }
+        }
+    }
+}
+
+/// Removes the stored session ("next prospect", or discarding unreadable data).
+pub fn clear() -> Result<(), String> {
+    local_storage()?.remove_item(KEY).map_err(|e| describe(&e))
+}
