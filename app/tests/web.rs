@@ -1,12 +1,20 @@
-//! Browser tests: mount components in headless Chromium and read the DOM they make.
+//! Browser tests: mount components in headless Chromium and read the DOM they make; the storage
+//! envelope and every recovery path against the real localStorage.
 #![cfg(target_arch = "wasm32")]
 
+use closeout_app::state::fresh;
+use closeout_app::storage::{self, StorageState, KEY};
 use closeout_app::App;
+use closeout_core::stored;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
+
+fn local_storage() -> web_sys::Storage {
+    web_sys::window().unwrap().local_storage().unwrap().unwrap()
+}
 
 fn fresh_container() -> web_sys::HtmlElement {
     let document = document();
@@ -19,10 +27,28 @@ fn fresh_container() -> web_sys::HtmlElement {
     container.unchecked_into()
 }
 
+/// Lets effects and microtasks run.
+async fn settle() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 50)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+/// One test for everything that mounts the app, so no two of them share localStorage at once.
 #[wasm_bindgen_test]
-fn app_lists_the_ten_steps_in_order_with_the_edition_boundary() {
+async fn the_app_in_the_page() {
+    app_lists_the_ten_steps_and_saves_the_session().await;
+    the_app_never_overwrites_data_it_cannot_read().await;
+}
+
+async fn app_lists_the_ten_steps_and_saves_the_session() {
+    local_storage().clear().unwrap();
     let container = fresh_container();
-    let _mounted = mount_to(container.clone(), App);
+    let mounted = mount_to(container.clone(), App);
 
     let steps = container
         .query_selector_all("li[data-testid^='step-']")
@@ -56,4 +82,96 @@ fn app_lists_the_ten_steps_in_order_with_the_edition_boundary() {
         text.contains("Nothing leaves your browser"),
         "footer says: {text}"
     );
+    settle().await;
+    let saved = local_storage()
+        .get_item(KEY)
+        .unwrap()
+        .expect("the session is saved");
+    let snapshot = stored::load(&saved).expect("what is saved loads back");
+    assert_eq!(snapshot.session.scenario.name, "accepted-risk");
+    drop(mounted);
+    container.remove();
+}
+
+#[wasm_bindgen_test]
+fn the_envelope_round_trips_through_local_storage() {
+    local_storage().clear().unwrap();
+    let mut snapshot = fresh("blocked").unwrap();
+    let now = snapshot.clock;
+    snapshot.session.run_remaining(now);
+    assert_eq!(storage::save(&snapshot), StorageState::Saving);
+    let (loaded, state) = storage::load_at_start();
+    assert_eq!(state, StorageState::Saving);
+    assert!(
+        loaded == Some(snapshot),
+        "the loaded session equals the saved one"
+    );
+}
+
+fn saved_text() -> String {
+    stored::save(&fresh("ready").unwrap())
+}
+
+#[wasm_bindgen_test]
+fn corrupted_newer_and_edited_data_are_kept_and_reported() {
+    let cases = [
+        (
+            "{\"format\": \"closeout-sandbox.session\", \"ver".to_string(),
+            "corrupted",
+        ),
+        (
+            saved_text().replacen("\"version\":1", "\"version\":9", 1),
+            "newer version",
+        ),
+        (
+            saved_text().replacen("\"ready\"", "\"readyX\"", 1),
+            "digest",
+        ),
+    ];
+    for (raw, expected) in cases {
+        local_storage().clear().unwrap();
+        local_storage().set_item(KEY, &raw).unwrap();
+        let (loaded, state) = storage::load_at_start();
+        assert!(loaded.is_none());
+        match state {
+            StorageState::Recovering { raw: kept, problem } => {
+                assert_eq!(kept, raw);
+                assert!(problem.contains(expected), "{problem}");
+            }
+            other => panic!("expected recovery, got {other:?}"),
+        }
+    }
+}
+
+async fn the_app_never_overwrites_data_it_cannot_read() {
+    local_storage().clear().unwrap();
+    let raw = "not json at all".to_string();
+    local_storage().set_item(KEY, &raw).unwrap();
+    let container = fresh_container();
+    let mounted = mount_to(container.clone(), App);
+    settle().await;
+    let banner = container
+        .query_selector("[data-testid='storage-banner']")
+        .unwrap()
+        .expect("the recovery banner shows");
+    assert!(banner
+        .text_content()
+        .unwrap_or_default()
+        .contains("could not be opened"));
+    assert_eq!(
+        local_storage().get_item(KEY).unwrap().as_deref(),
+        Some(raw.as_str())
+    );
+    // Choosing to discard saves the current session instead.
+    let discard: web_sys::HtmlElement = container
+        .query_selector("[data-testid='storage-discard']")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    discard.click();
+    settle().await;
+    let saved = local_storage().get_item(KEY).unwrap().unwrap();
+    assert!(stored::load(&saved).is_ok());
+    drop(mounted);
+    container.remove();
 }

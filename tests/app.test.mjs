@@ -1,0 +1,251 @@
+// The sandbox as a person uses it, in Debian's Chromium: every scenario end to end, persistence,
+// reset, files in and out, refusals, role gating, time travel and the tamper demonstration. Every
+// test also fails on a console error or a request to another origin.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { serveDist, launchBrowser, watchedPage } from './support/harness.mjs';
+
+let server;
+let browser;
+const SAMPLE = new URL('./fixtures/sample-evidence-package.json', import.meta.url);
+
+before(async () => {
+  server = await serveDist();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** A fresh browser context (empty storage) with the page loaded and checked on close. */
+async function open() {
+  const context = await browser.newContext({ acceptDownloads: true });
+  const { page, problems } = await watchedPage(context, server.origin);
+  page.on('dialog', (dialog) => {
+    problems().push(`unexpected dialog: ${dialog.message()}`);
+    dialog.dismiss();
+  });
+  await page.goto(`${server.origin}/`);
+  await page.getByTestId('step-10').waitFor({ timeout: 30_000 });
+  return {
+    page,
+    context,
+    async close() {
+      assert.deepEqual(problems(), []);
+      await context.close();
+    },
+  };
+}
+
+const stepStates = (page) =>
+  page.$$eval('li[data-testid^="step-"]', (items) => items.map((item) => item.getAttribute('data-state')));
+
+/** Waits until the element shows text matching `pattern` (results of file reads arrive later), then returns it. */
+async function shows(page, testid, pattern) {
+  const locator = page.locator(`[data-testid="${testid}"]`, { hasText: pattern });
+  await locator.waitFor({ timeout: 10_000 });
+  return locator.textContent();
+}
+
+async function download(page, testid) {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testid).click()]);
+  return { name: file.suggestedFilename(), bytes: await readFile(await file.path()) };
+}
+
+test('first load: accepted-risk at its generated_at, ten pending steps, step 1 explained', async () => {
+  const { page, close } = await open();
+  assert.equal(await page.getByTestId('scenario-select').inputValue(), 'accepted-risk');
+  assert.equal(await page.getByTestId('clock-now').textContent(), '2026-05-31T08:30:00+00:00');
+  assert.deepEqual(await stepStates(page), Array(10).fill('pending'));
+  const panel = page.getByTestId('step-panel');
+  assert.match(await panel.textContent(), /Owned by the Release manager/);
+  await page.getByTestId('step-3').getByRole('button').click();
+  assert.match(await page.getByTestId('edition-note').textContent(), /Enterprise/);
+  await close();
+});
+
+for (const [scenario, state, expected] of [
+  ['ready', 'ready_for_release', Array(10).fill('done')],
+  ['accepted-risk', 'ready_with_accepted_risk', Array(10).fill('done')],
+  ['blocked', 'blocked', ['done', 'done', 'done', 'blocked', 'blocked', 'blocked', 'blocked', 'done', 'done', 'done']],
+]) {
+  test(`the ${scenario} scenario runs to ${state}`, async () => {
+    const { page, close } = await open();
+    if (scenario !== 'accepted-risk') await page.getByTestId('scenario-select').selectOption(scenario);
+    await page.getByTestId('run-all').click();
+    await page.locator(`[data-testid="decision"][data-state="${state}"]`).waitFor();
+    assert.match(await page.getByTestId('decision').textContent(), new RegExp(state));
+    assert.deepEqual(await stepStates(page), expected);
+    await page.getByTestId('verify-chain').click();
+    assert.match(await page.getByTestId('chain-verify-result').textContent(), /^Intact/);
+    await close();
+  });
+}
+
+test('running a step shows its record with id and digest; the session survives a reload', async () => {
+  const { page, close } = await open();
+  await page.getByTestId('step-1-run').click();
+  assert.equal(await page.getByTestId('step-1').getAttribute('data-state'), 'done');
+  assert.match(await page.getByTestId('record-id').first().textContent(), /^gordackfinalbundle-[0-9a-f]{16}$/);
+  assert.match(await page.getByTestId('record-digest').first().textContent(), /^[0-9a-f]{64}$/);
+  await page.getByTestId('run-all').click();
+  const decision = await page.getByTestId('decision').textContent();
+  const head = await page.locator('[data-testid="entry-20"]').textContent();
+  await page.reload();
+  await page.getByTestId('step-10').waitFor();
+  assert.deepEqual(await stepStates(page), Array(10).fill('done'));
+  assert.equal(await page.getByTestId('decision').textContent(), decision);
+  assert.equal(await page.locator('[data-testid="entry-20"]').textContent(), head);
+  await close();
+});
+
+test('reset and switching scenario ask first, then start fresh', async () => {
+  const { page, close } = await open();
+  await page.getByTestId('run-all').click();
+  await page.getByTestId('reset').click();
+  await page.getByTestId('reset-cancel').click();
+  assert.deepEqual(await stepStates(page), Array(10).fill('done'));
+  await page.getByTestId('reset').click();
+  await page.getByTestId('reset-confirm').click();
+  assert.deepEqual(await stepStates(page), Array(10).fill('pending'));
+  await page.getByTestId('run-all').click();
+  await page.getByTestId('scenario-select').selectOption('ready');
+  assert.deepEqual(await stepStates(page), Array(10).fill('done'), 'nothing changes before confirming');
+  await page.getByTestId('reset-confirm').click();
+  assert.equal(await page.getByTestId('scenario-select').inputValue(), 'ready');
+  assert.deepEqual(await stepStates(page), Array(10).fill('pending'));
+  await close();
+});
+
+test('a role that does not own a step cannot run it, and the button says who can', async () => {
+  const { page, close } = await open();
+  await page.getByTestId('role-select').selectOption('auditor');
+  const run = page.getByTestId('step-1-run');
+  assert.equal(await run.isDisabled(), true);
+  assert.match(await run.textContent(), /Only the Release manager can run this step/);
+  await page.getByTestId('role-select').selectOption('platform-owner');
+  await page.getByTestId('step-7').getByRole('button').click();
+  assert.equal(await page.getByTestId('step-7-run').isDisabled(), false);
+  await page.getByTestId('step-7-run').click();
+  assert.match(await page.getByTestId('step-error').textContent(), /needs a retention health report/);
+  assert.equal(await page.getByTestId('step-7').getAttribute('data-state'), 'pending');
+  await close();
+});
+
+test('time travel: a year on, retention has expired and the release is blocked', async () => {
+  const { page, close } = await open();
+  await page.getByTestId('run-all').click();
+  await page.getByTestId('clock-step').selectOption('365');
+  await page.getByTestId('clock-advance').click();
+  assert.equal(await page.getByTestId('clock-now').textContent(), '2027-05-31T08:30:00+00:00');
+  const decision = page.getByTestId('decision');
+  assert.match(await decision.textContent(), /retention_expired/);
+  assert.match(await decision.textContent(), /blocked/);
+  await page.getByTestId('step-6').getByRole('button').click();
+  await page.getByTestId('step-6-run').click();
+  assert.match(await page.getByTestId('step-panel').textContent(), /"category": "retention_expired"/);
+  await close();
+});
+
+test('export the trial package, then import it: the same decision', async () => {
+  const { page, close } = await open();
+  await page.getByTestId('run-all').click();
+  const exported = await download(page, 'export-package');
+  assert.equal(exported.name, 'trial-package.json');
+  assert.equal(JSON.parse(exported.bytes).schema_version, 'cavra.final_closeout_trial.v1');
+  await page.getByTestId('import-file').setInputFiles({ name: 'trial-package.json', mimeType: 'application/json', buffer: exported.bytes });
+  await shows(page, 'imported-decision', /trial-package\.json.*ready_with_accepted_risk/);
+  await page.getByTestId('import-file').setInputFiles(SAMPLE.pathname);
+  await shows(page, 'imported-decision', /sample-evidence-package\.json.*ready_with_accepted_risk/);
+  await close();
+});
+
+test('refused imports name the problem and leave the session and storage as they were', async () => {
+  const { page, close } = await open();
+  await page.getByTestId('step-1-run').click();
+  await page.waitForFunction(() => (localStorage.getItem('closeout-sandbox.session.v1') ?? '').includes('"status":"done"'));
+  const storedBefore = await page.evaluate(() => JSON.stringify(localStorage));
+  const statesBefore = await stepStates(page);
+  const sample = await readFile(SAMPLE, 'utf8');
+  const secret = sample.replace('Synthetic retention approval for final closeout trial walkthrough.', 'xoxb-1234567890-abcdefghijkl');
+  await page.getByTestId('import-file').setInputFiles({ name: 'secret.json', mimeType: 'application/json', buffer: Buffer.from(secret) });
+  const error = await shows(page, 'import-error', /\$\.retention_review\.notes/);
+  assert.doesNotMatch(error, /xoxb-/);
+  await page.getByTestId('import-file').setInputFiles({ name: 'truncated.json', mimeType: 'application/json', buffer: Buffer.from(sample.slice(0, 700)) });
+  await shows(page, 'import-error', /truncated\.json was not imported: not valid JSON/);
+  assert.deepEqual(await stepStates(page), statesBefore);
+  assert.equal(await page.evaluate(() => JSON.stringify(localStorage)), storedBefore);
+  await close();
+});
+
+test('markup in an imported text field is shown as text, never as HTML', async () => {
+  const { page, close } = await open();
+  const sample = JSON.parse(await readFile(SAMPLE, 'utf8'));
+  sample.scenario.name = '<img src=x onerror="document.title=\'pwned\'"><script>document.title="pwned"</script>';
+  await page.getByTestId('import-file').setInputFiles({ name: 'markup.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(sample)) });
+  await shows(page, 'imported-decision', /<img src=x onerror=/);
+  const imported = page.getByTestId('imported-decision');
+  assert.equal(await imported.locator('img, script').count(), 0);
+  assert.notEqual(await page.title(), 'pwned');
+  await close();
+});
+
+test('the tamper demonstration fails verification at the edited entry; downloads verify in the page', async () => {
+  const { page, close } = await open();
+  await page.getByTestId('run-all').click();
+  await page.getByText('Tamper demonstration').click();
+  await page.getByTestId('tamper-entry').selectOption('12');
+  await page.getByTestId('tamper-field').selectOption('decision_state');
+  await page.getByTestId('tamper-value').fill('denied');
+  await page.getByTestId('tamper-verify').click();
+  assert.match(await page.getByTestId('tamper-result').textContent(), /tampered: entry 12 \(retention_decision\)/);
+  await page.getByTestId('verify-chain').click();
+  assert.match(await page.getByTestId('chain-verify-result').textContent(), /^Intact/, 'the session itself is untouched');
+
+  const chain = await download(page, 'download-chain');
+  await page.getByTestId('verify-file').setInputFiles({ name: chain.name, mimeType: 'application/json', buffer: chain.bytes });
+  await shows(page, 'verify-result', /evidence-chain\.json: intact evidence chain of 21 entries/);
+  const zip = await download(page, 'download-bundle');
+  assert.equal(zip.name, 'closeout-artifact-bundle.zip');
+  await page.getByTestId('verify-file').setInputFiles({ name: zip.name, mimeType: 'application/zip', buffer: zip.bytes });
+  await shows(page, 'verify-result', /closeout-artifact-bundle\.zip: intact artifact bundle/);
+  const flipped = Buffer.from(zip.bytes);
+  flipped[40] ^= 0xff;
+  await page.getByTestId('verify-file').setInputFiles({ name: 'flipped.zip', mimeType: 'application/zip', buffer: flipped });
+  await shows(page, 'verify-result', /flipped\.zip: (tampered|not a readable)/);
+  const edited = chain.bytes.toString().replace('"approved"', '"denied"');
+  await page.getByTestId('verify-file').setInputFiles({ name: 'edited.json', mimeType: 'application/json', buffer: Buffer.from(edited) });
+  await shows(page, 'verify-result', /edited\.json: tampered: entry/);
+  await close();
+});
+
+test('the accepted-risk form is validated, and the decision follows it', async () => {
+  const { page, close } = await open();
+  await page.getByTestId('run-all').click();
+  await page.getByTestId('risk-expires').fill('soon');
+  await page.getByTestId('risk-save').click();
+  assert.match(await page.getByTestId('risk-error').textContent(), /expires_at/);
+  await page.getByTestId('risk-remove').click();
+  assert.match(await page.getByTestId('decision').textContent(), /undocumented_risk/);
+  await page.getByTestId('risk-owner').fill('release-risk-owner');
+  await page.getByTestId('risk-reason').fill('Retry plan and dry run reviewed.');
+  await page.getByTestId('risk-expires').fill('2026-06-30');
+  await page.getByTestId('risk-save').click();
+  await page.locator('[data-testid="decision"][data-state="ready_with_accepted_risk"]').waitFor();
+  await close();
+});
+
+test('a second tab notices changes made in the first', async () => {
+  const { page, context, close } = await open();
+  const second = await context.newPage();
+  await second.goto(`${server.origin}/`);
+  await second.getByTestId('step-10').waitFor();
+  await page.getByTestId('run-all').click();
+  await second.locator('li[data-testid="step-10"][data-state="done"]').waitFor({ timeout: 5_000 });
+  assert.match(await second.getByTestId('notice').textContent(), /another tab/);
+  await second.close();
+  await close();
+});
