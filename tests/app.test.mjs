@@ -249,3 +249,23 @@ test('a second tab notices changes made in the first', async () => {
   await second.close();
   await close();
 });
+
+test('phone width: nothing overflows sideways; the flow works from the keyboard alone', async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const { page, problems } = await watchedPage(context, server.origin);
+  await page.goto(`${server.origin}/`);
+  await page.getByTestId('step-10').waitFor();
+  // Keyboard only: reach "Run remaining steps" with Tab and press Enter.
+  let focused = '';
+  for (let i = 0; i < 40 && focused !== 'run-all'; i += 1) {
+    await page.keyboard.press('Tab');
+    focused = await page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? '');
+  }
+  assert.equal(focused, 'run-all', 'Run remaining steps is reachable with Tab');
+  await page.keyboard.press('Enter');
+  await page.locator('[data-testid="decision"][data-state="ready_with_accepted_risk"]').waitFor();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page is ${overflow}px wider than the phone`);
+  assert.deepEqual(problems(), []);
+  await context.close();
+});
