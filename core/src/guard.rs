@@ -25,13 +25,20 @@ pub struct UnsafeValue {
     pub path: String,
     /// What it looks like, for example `a Slack token`.
     pub looks_like: &'static str,
+    /// Whether it is a key of the object at `path` (the key is not repeated: it is the secret).
+    pub in_key: bool,
 }
 
 impl fmt::Display for UnsafeValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let holder = if self.in_key {
+            "one of its keys holds"
+        } else {
+            "it holds"
+        };
         write!(
             f,
-            "{}: refused, it holds {}; the sandbox is public-safe and never stores credentials or key material",
+            "{}: refused, {holder} {}; the sandbox is public-safe and never stores credentials or key material",
             self.path, self.looks_like
         )
     }
@@ -51,12 +58,19 @@ pub fn check_value(value: &Value, path: &str) -> Result<(), UnsafeValue> {
         }
         Value::Object(pairs) => {
             for (key, item) in pairs {
+                if let Some(looks_like) = credential_in(key) {
+                    return Err(UnsafeValue {
+                        path: path.to_string(),
+                        looks_like,
+                        in_key: true,
+                    });
+                }
                 let item_path = format!("{path}.{key}");
-                check_text(key, &item_path)?;
                 if is_secret_key(key) && item.as_str().is_some_and(|s| !s.is_empty()) {
                     return Err(UnsafeValue {
                         path: item_path,
                         looks_like: "a value under a secret-named key",
+                        in_key: false,
                     });
                 }
                 check_value(item, &item_path)?;
@@ -73,6 +87,7 @@ pub fn check_text(text: &str, path: &str) -> Result<(), UnsafeValue> {
         Some(looks_like) => Err(UnsafeValue {
             path: path.to_string(),
             looks_like,
+            in_key: false,
         }),
         None => Ok(()),
     }
@@ -209,8 +224,10 @@ mod tests {
         let allowed =
             parse(r#"{"private_key_stored": false, "password": "", "token_count": 3}"#).unwrap();
         assert!(check_value(&allowed, "$").is_ok());
-        let key_as_credential = parse(r#"{"xoxp-1-2": 1}"#).unwrap();
-        assert!(check_value(&key_as_credential, "$").is_err());
+        let key_as_credential = parse(r#"{"a": {"xoxp-1-2": 1}}"#).unwrap();
+        let error = check_value(&key_as_credential, "$").unwrap_err();
+        assert_eq!((error.path.as_str(), error.in_key), ("$.a", true));
+        assert!(!error.to_string().contains("xoxp"));
     }
 
     #[test]

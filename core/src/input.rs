@@ -5,6 +5,9 @@ use crate::json::Value;
 use crate::time::Timestamp;
 use std::fmt;
 
+/// The longest text a field may hold, in characters.
+pub const MAX_TEXT_CHARS: usize = 65_536;
+
 /// A field that is missing, of the wrong type or out of range.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InputError {
@@ -73,6 +76,10 @@ impl<'a> Fields<'a> {
     pub fn opt_str(&self, key: &str) -> Result<Option<&'a str>, InputError> {
         match self.raw(key) {
             None => Ok(None),
+            Some(Value::String(s)) if s.chars().nth(MAX_TEXT_CHARS).is_some() => Err(self.error(
+                key,
+                format!("is longer than the {MAX_TEXT_CHARS} characters a field may hold"),
+            )),
             Some(Value::String(s)) => Ok(Some(s)),
             Some(other) => Err(self.wrong(key, "a string", other)),
         }

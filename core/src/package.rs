@@ -33,9 +33,14 @@ pub const SECTIONS: [&str; 11] = [
     "scenario",
 ];
 
+/// The largest package file accepted.
+pub const MAX_PACKAGE_BYTES: usize = 8 * 1024 * 1024;
+
 /// Why a package was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PackageError {
+    /// Larger than [`MAX_PACKAGE_BYTES`].
+    TooLarge(usize),
     Json(JsonError),
     Invalid(InputError),
     Unsafe(UnsafeValue),
@@ -44,6 +49,12 @@ pub enum PackageError {
 impl fmt::Display for PackageError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            PackageError::TooLarge(bytes) => write!(
+                f,
+                "the file is {:.1} MB; a trial package may be at most {} MB",
+                *bytes as f64 / 1_048_576.0,
+                MAX_PACKAGE_BYTES / 1_048_576
+            ),
             PackageError::Json(e) => write!(f, "not valid JSON: {e}"),
             PackageError::Invalid(e) => write!(f, "not a valid trial package: {e}"),
             PackageError::Unsafe(e) => e.fmt(f),
@@ -69,6 +80,9 @@ pub struct TrialPackage {
 impl TrialPackage {
     /// Parses, guards (spec section 6) and validates a package file.
     pub fn import(bytes: &[u8]) -> Result<TrialPackage, PackageError> {
+        if bytes.len() > MAX_PACKAGE_BYTES {
+            return Err(PackageError::TooLarge(bytes.len()));
+        }
         let document = json::parse_bytes(bytes).map_err(PackageError::Json)?;
         TrialPackage::from_value(document)
     }
@@ -350,9 +364,17 @@ fn validate_section(section: &str, fields: &Fields<'_>) -> Result<(), InputError
             }
             Ok(())
         }
-        _ => ["name", "edition"]
-            .iter()
-            .try_for_each(|k| fields.opt_str(k).map(drop)),
+        _ => [
+            "name",
+            "edition",
+            "purpose",
+            "data_classification",
+            "boundary_note",
+            "release_record_ref",
+            "evidence_head_digest",
+        ]
+        .iter()
+        .try_for_each(|k| fields.opt_str(k).map(drop)),
     }
 }
 

@@ -95,6 +95,10 @@ fn run_checks(total: &mut Counts) -> Result<(), String> {
         .current_dir(shell::root().join("tests"))
         .args(["--test", "--test-reporter=tap", "--test-concurrency=1"])
         .env("CLOSEOUT_DIST", shell::root().join("dist"))
+        .env(
+            "CLOSEOUT_HOSTILE_DIR",
+            shell::root().join("target/tmp/hostile-cases"),
+        )
         .env("CHROMIUM", setup::CHROMIUM);
     check(
         total,

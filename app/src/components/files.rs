@@ -126,7 +126,10 @@ fn ImportPackage() -> impl IntoView {
                             decision: package.decide(None),
                         }));
                     }
-                    Err(problem) => error.set(Some(format!("{name} was not imported: {problem}"))),
+                    Err(problem) => {
+                        imported.set(None);
+                        error.set(Some(format!("{name} was not imported: {problem}")));
+                    }
                 },
                 Ok(None) => {}
                 Err(problem) => error.set(Some(problem)),

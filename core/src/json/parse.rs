@@ -354,6 +354,7 @@ impl Parser<'_> {
                 }
             }
             Some(b'1'..=b'9') => self.digits(),
+            Some(b'I') => return Err(self.error("NaN and Infinity are not JSON numbers")),
             _ => return Err(self.error("a number needs digits after '-'")),
         }
         let mut is_float = false;
