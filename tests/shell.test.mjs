@@ -39,8 +39,9 @@ test('the page lists the ten closeout steps in order, with no console error and 
 });
 
 test('the harness itself catches an off-origin request and a console error', async () => {
-  // Proves the guard can fail: a page that does both must be reported.
-  const context = await browser.newContext();
+  // Proves the guard can fail: a page that does both must be reported. The page's CSP would refuse the
+  // request before it is made, so this context bypasses it to reach the harness's own check.
+  const context = await browser.newContext({ bypassCSP: true });
   const { page, problems } = await watchedPage(context, server.origin);
   await page.route('http://203.0.113.9/**', (route) => route.abort());
   await page.goto(`${server.origin}/`);

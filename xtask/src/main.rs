@@ -6,6 +6,7 @@
 //! Everything a fresh machine lacks is installed here, so README's Quick start is the whole setup.
 
 mod checks;
+mod csp;
 mod setup;
 mod shell;
 
@@ -17,13 +18,15 @@ commands:
   serve [--port N]   install what is missing, build the sandbox and serve it on http://127.0.0.1:8080
   test               install what is missing, then run every check CI runs (fmt, clippy, native and
                      browser tests, release build, Playwright); ends with `N passed, N failed`
-  build              install what is missing and make the release build in dist/";
+  build              install what is missing and make the release build in dist/
+  csp                (Trunk's post-build hook) add the Content-Security-Policy to a release build";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("serve") => serve(&args[1..]),
         Some("test") => checks::run_all(),
+        Some("csp") => csp::run(),
         Some("build") => setup::web_tools().and_then(|()| checks::release_build().map(|_| ())),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");

@@ -1,0 +1,88 @@
+//! `cargo xtask csp`: the Content-Security-Policy of the release build, run by Trunk as a post-build hook.
+//!
+//! The policy allows nothing beyond the page's own origin and WebAssembly compilation
+//! (`'wasm-unsafe-eval'`): no `'unsafe-eval'`, no `'unsafe-inline'`. Trunk inlines a small module script
+//! that loads the app, so that one script is allowed by its sha256, computed here from the built page.
+
+use base64::Engine;
+use sha2::{Digest, Sha256};
+use std::path::PathBuf;
+
+/// The directives besides `script-src`.
+const POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'none'";
+
+/// Adds the policy to the staged `index.html` of a release build; a debug build (`trunk serve`, which
+/// injects its own reload script) is left as it is.
+pub fn run() -> Result<(), String> {
+    if std::env::var("TRUNK_PROFILE").as_deref() != Ok("release") {
+        return Ok(());
+    }
+    let dir = std::env::var("TRUNK_STAGING_DIR")
+        .map_err(|_| "csp: TRUNK_STAGING_DIR is not set; this runs as a Trunk hook")?;
+    let path = PathBuf::from(dir).join("index.html");
+    let html = std::fs::read_to_string(&path)
+        .map_err(|e| format!("csp: cannot read {}: {e}", path.display()))?;
+    let with_policy = add_policy(&html)?;
+    std::fs::write(&path, with_policy)
+        .map_err(|e| format!("csp: cannot write {}: {e}", path.display()))
+}
+
+/// The page with a `<meta http-equiv="Content-Security-Policy">` first in `<head>`.
+pub fn add_policy(html: &str) -> Result<String, String> {
+    let hashes: Vec<String> = inline_scripts(html)
+        .iter()
+        .map(|script| {
+            format!(
+                "'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(Sha256::digest(script.as_bytes()))
+            )
+        })
+        .collect();
+    let policy = format!(
+        "{POLICY}; script-src 'self' 'wasm-unsafe-eval' {}",
+        hashes.join(" ")
+    );
+    let meta = format!(
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"{}\" />",
+        policy.trim_end()
+    );
+    let head = html.find("<head>").ok_or("csp: the page has no <head>")? + "<head>".len();
+    Ok(format!("{}\n    {meta}{}", &html[..head], &html[head..]))
+}
+
+/// The content of every `<script>` without a `src`.
+fn inline_scripts(html: &str) -> Vec<&str> {
+    let mut scripts = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        let Some(open_end) = rest[start..].find('>') else {
+            break;
+        };
+        let tag = &rest[start..start + open_end];
+        let body_start = start + open_end + 1;
+        let Some(close) = rest[body_start..].find("</script>") else {
+            break;
+        };
+        if !tag.contains(" src=") {
+            scripts.push(&rest[body_start..body_start + close]);
+        }
+        rest = &rest[body_start + close..];
+    }
+    scripts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_each_inline_script_and_puts_the_policy_first() {
+        let html = "<html><head><meta charset=\"utf-8\"><script type=\"module\">init()</script><script src=\"/a.js\"></script></head></html>";
+        let out = add_policy(html).unwrap();
+        let expected = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"init()"));
+        assert!(out.contains(&format!("'sha256-{expected}'")));
+        assert!(out.find("Content-Security-Policy").unwrap() < out.find("<meta charset").unwrap());
+        assert!(!out.contains("unsafe-inline") && !out.contains("'unsafe-eval'"));
+        assert_eq!(inline_scripts(html), vec!["init()"]);
+    }
+}
