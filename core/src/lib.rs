@@ -14,6 +14,7 @@ pub mod input;
 pub mod json;
 pub mod package;
 pub mod record;
+pub mod robustness;
 pub mod roles;
 pub mod scenario;
 pub mod steps;
