@@ -55,12 +55,14 @@ fn tampered(file: &str, problem: impl Into<String>) -> BundleError {
     }
 }
 
-/// The artifact bundle record without file contents: what `manifest.json` carries.
+/// The artifact bundle record without file contents, and its digest: what `manifest.json` carries. The
+/// digest covers every field, not only the hashed material, so no value of the manifest changes unseen.
 fn manifest_of(record: &Value) -> Value {
     let mut bundle = record.clone();
     bundle.remove("files");
     Value::object([
         ("schema_version", Value::from(ZIP_MANIFEST_SCHEMA)),
+        ("artifact_bundle_digest", Value::from(json::digest(&bundle))),
         ("artifact_bundle", bundle),
     ])
 }
@@ -98,7 +100,8 @@ pub fn bundle_zip(record: &Value) -> Result<Vec<u8>, BundleError> {
     )
 }
 
-fn write_zip(files: &[(String, Vec<u8>)], manifest: &[u8]) -> Result<Vec<u8>, BundleError> {
+/// Writes a bundle zip from the files' bytes and the manifest's bytes, deterministically.
+pub fn write_zip(files: &[(String, Vec<u8>)], manifest: &[u8]) -> Result<Vec<u8>, BundleError> {
     let options = SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .compression_level(Some(6))
@@ -158,6 +161,16 @@ pub fn verify_zip(bytes: &[u8]) -> Result<ZipReport, BundleError> {
         .get("artifact_bundle")
         .filter(|b| b.as_object().is_some())
         .ok_or_else(|| tampered(MANIFEST_NAME, "has no artifact_bundle object"))?;
+    if manifest
+        .get("artifact_bundle_digest")
+        .and_then(Value::as_str)
+        != Some(json::digest(bundle).as_str())
+    {
+        return Err(tampered(
+            MANIFEST_NAME,
+            "artifact_bundle_digest does not match the artifact bundle",
+        ));
+    }
     let (id, hash) = identity_of(RecordKind::ArtifactBundle, bundle);
     if bundle.str_at("artifact_bundle_id") != id
         || Some(bundle.str_at("artifact_bundle_hash")) != hash.as_deref()

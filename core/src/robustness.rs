@@ -18,7 +18,11 @@ pub fn canonical_json(data: &[u8]) {
     if let Ok(value) = json::parse_bytes(data) {
         let text = canonical_string(&value);
         match json::parse(&text) {
-            Ok(back) => assert_eq!(canonical_string(&back), text, "canonical JSON is not a fixed point"),
+            Ok(back) => assert_eq!(
+                canonical_string(&back),
+                text,
+                "canonical JSON is not a fixed point"
+            ),
             Err(error) => panic!("canonical output does not parse: {error}"),
         }
         let _ = digest(&value);
@@ -29,7 +33,10 @@ pub fn canonical_json(data: &[u8]) {
 pub fn chain_verify(data: &[u8]) {
     if let Ok(value) = json::parse_bytes(data) {
         if verify_chain(&value).is_ok() {
-            assert!(EvidenceLog::from_chain_value(&value).is_ok(), "a verified chain must read back");
+            assert!(
+                EvidenceLog::from_chain_value(&value).is_ok(),
+                "a verified chain must read back"
+            );
         }
     }
 }

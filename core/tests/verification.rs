@@ -2,13 +2,15 @@
 //! removals, reorderings and byte flips are caught and named; property tests for canonical JSON.
 #![cfg(not(target_arch = "wasm32"))] // proptest is a native-only dev-dependency
 
-use closeout_core::bundle::{bundle_zip, verify_zip, BundleError};
+use closeout_core::bundle::{bundle_zip, verify_zip, write_zip, BundleError};
 use closeout_core::evidence::{verify_chain, ChainError, EvidenceLog};
 use closeout_core::flow::Session;
+use closeout_core::json::pretty_string;
 use closeout_core::json::{canonical_string, parse, Number, Value};
 use closeout_core::record::RecordKind;
 use closeout_core::scenario::Scenario;
 use proptest::prelude::*;
+use std::io::Read;
 
 fn finished(name: &str) -> Session {
     let scenario = Scenario::built_in(name).unwrap();
@@ -37,6 +39,45 @@ fn every_scenarios_chain_verifies_and_reads_back() {
 }
 
 #[test]
+fn every_single_value_edit_inside_a_bundle_zip_fails_verification() {
+    let record = artifact_record("accepted-risk");
+    let zip = bundle_zip(&record).unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip.as_slice())).unwrap();
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    for index in 0..archive.len() {
+        let mut file = archive.by_index(index).unwrap();
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).unwrap();
+        files.push((file.name().to_string(), bytes));
+    }
+    let (mut made, mut caught) = (0, 0);
+    for target in 0..files.len() {
+        let value = parse(std::str::from_utf8(&files[target].1).unwrap()).unwrap();
+        let mut paths = Vec::new();
+        scalar_paths(&value, &mut Vec::new(), &mut paths);
+        for path in &paths {
+            let mut edited = value.clone();
+            edit_at(&mut edited, path);
+            let mut edited_files = files.clone();
+            edited_files[target].1 = if files[target].0 == "manifest.json" {
+                pretty_string(&edited).into_bytes()
+            } else {
+                canonical_string(&edited).into_bytes()
+            };
+            let (manifest, rest) = edited_files.split_last().unwrap();
+            made += 1;
+            if verify_zip(&write_zip(rest, &manifest.1).unwrap()).is_err() {
+                caught += 1;
+            } else {
+                panic!("edit of {} at {path:?} was not caught", files[target].0);
+            }
+        }
+    }
+    println!("bundle zip tamper sweep: {caught} of {made} single-value edits caught");
+    assert!(made > 100);
+}
+
+#[test]
 fn removed_and_reordered_entries_are_caught() {
     let chain = chain_of(&finished("accepted-risk"));
     let entries = chain.get("entries").unwrap().as_array().unwrap().to_vec();
@@ -61,6 +102,11 @@ fn removed_and_reordered_entries_are_caught() {
             index + 1
         );
     }
+    println!(
+        "chain removal and reordering sweep: {} removals and {} swaps, all caught",
+        entries.len(),
+        entries.len() - 1
+    );
 }
 
 #[test]

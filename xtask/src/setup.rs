@@ -128,7 +128,9 @@ fn playwright_core() -> Result<(), String> {
     if output_of("npm", &["--version"]).is_none() {
         return Err("the Playwright tests need Node.js and npm; install them (Debian: apt-get install -y nodejs npm)".to_string());
     }
-    shell::step("installing playwright-core and axe-core from npm into tests/ (no browser is downloaded)");
+    shell::step(
+        "installing playwright-core and axe-core from npm into tests/ (no browser is downloaded)",
+    );
     shell::run_inherited(
         shell::command("npm")
             .current_dir(&tests)
