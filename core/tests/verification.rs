@@ -301,7 +301,43 @@ fn sorted(value: &Value) -> Value {
     }
 }
 
+fn exported_chain() -> &'static (Value, Vec<Vec<PathStep>>) {
+    static CHAIN: std::sync::OnceLock<(Value, Vec<Vec<PathStep>>)> = std::sync::OnceLock::new();
+    CHAIN.get_or_init(|| {
+        let chain = chain_of(&finished("accepted-risk"));
+        let mut paths = Vec::new();
+        scalar_paths(&chain, &mut Vec::new(), &mut paths);
+        (chain, paths)
+    })
+}
+
+/// Replaces the scalar at `path` with `new`.
+fn replace_at(value: &mut Value, path: &[PathStep], new: Value) {
+    match (path.first(), value) {
+        (None, v) => *v = new,
+        (Some(PathStep::Index(i)), Value::Array(items)) => {
+            replace_at(&mut items[*i], &path[1..], new)
+        }
+        (Some(PathStep::Key(k)), Value::Object(pairs)) => {
+            if let Some((_, v)) = pairs.iter_mut().find(|(key, _)| key == k) {
+                replace_at(v, &path[1..], new);
+            }
+        }
+        _ => {}
+    }
+}
+
 proptest! {
+    #[test]
+    fn any_single_value_edit_of_an_exported_chain_fails_verification(index in any::<prop::sample::Index>(), new in json_value()) {
+        let (chain, paths) = exported_chain();
+        let path = &paths[index.index(paths.len())];
+        let mut edited = chain.clone();
+        replace_at(&mut edited, path, new);
+        prop_assume!(edited != *chain);
+        prop_assert!(verify_chain(&edited).is_err(), "edit at {:?} was not caught", path);
+    }
+
     #[test]
     fn canonical_output_parses_back_to_the_same_value(value in json_value()) {
         let text = canonical_string(&value);
