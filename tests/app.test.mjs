@@ -269,3 +269,23 @@ test('phone width: nothing overflows sideways; the flow works from the keyboard 
   assert.deepEqual(problems(), []);
   await context.close();
 });
+
+test('escalations name whom to tell and why; counters count as the dashboard does', async () => {
+  const { page, close } = await open();
+  await page.getByTestId('run-all').click();
+  const counters = await page.getByTestId('counters').textContent();
+  assert.match(counters, /Failed deliveries1/);
+  assert.match(counters, /Executions failed0/);
+  assert.match(counters, /Dry-run executions \(not failures\)1/);
+  assert.match(await page.getByTestId('escalations').textContent(), /Nothing to escalate/);
+  await page.getByTestId('clock-step').selectOption('365');
+  await page.getByTestId('clock-advance').click();
+  assert.match(await page.getByTestId('escalation-retention_expired').textContent(), /To the Security architect/);
+  await page.getByTestId('reset').click();
+  await page.getByTestId('scenario-select').selectOption('blocked');
+  await page.getByTestId('reset-confirm').click();
+  await page.getByTestId('run-all').click();
+  assert.match(await page.getByTestId('escalation-retention_not_approved').textContent(), /To the Release manager/);
+  assert.match(await page.getByTestId('escalation-legal_hold_off_for_regulated_evidence').textContent(), /To the Security architect/);
+  await close();
+});

@@ -14,6 +14,7 @@ use components::chain::ChainPanel;
 use components::decision::DecisionPanel;
 use components::files::FilesPanel;
 use components::flow::{StepList, StepPanel};
+use components::oversight::{CountersPanel, EscalationPanel};
 use components::toolbar::Toolbar;
 use leptos::prelude::*;
 use state::AppState;
@@ -83,6 +84,10 @@ pub fn App() -> impl IntoView {
             <section id="decision" class="card" aria-labelledby="decision-heading">
                 <h2 id="decision-heading">"Release decision"</h2>
                 <DecisionPanel/>
+                <div class="oversight">
+                    <EscalationPanel/>
+                    <CountersPanel/>
+                </div>
             </section>
             <section id="chain" class="card" aria-labelledby="chain-heading">
                 <h2 id="chain-heading">"Evidence chain"</h2>

@@ -5,7 +5,9 @@
 //! The domain reference is `shared/closeout-spec.md`; section numbers in doc comments point there.
 
 pub mod bundle;
+pub mod counters;
 pub mod decision;
+pub mod escalation;
 pub mod evidence;
 pub mod flow;
 pub mod guard;

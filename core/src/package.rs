@@ -172,6 +172,7 @@ impl TrialPackage {
         if let Some(review) = self.section("retention_review") {
             facts.retention_decision = Some(review.str_at("decision_state").to_string());
             facts.retention_until = Some(review.str_at("retention_until").to_string());
+            facts.legal_hold = review.get("legal_hold").and_then(Value::as_bool);
         }
         if let Some(bundle) = self.section("closeout_artifact_bundle") {
             let files = bundle
@@ -204,6 +205,9 @@ impl TrialPackage {
                 .get("providers")
                 .and_then(Value::as_array)
                 .unwrap_or_default();
+            facts.alert_delivery_failed = providers
+                .iter()
+                .any(|p| p.str_at("delivery_state") == "failed");
             facts.alert = Some(AlertFacts {
                 any_delivered: providers
                     .iter()

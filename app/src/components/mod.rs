@@ -6,6 +6,7 @@ pub mod decision;
 pub mod editor;
 pub mod files;
 pub mod flow;
+pub mod oversight;
 pub mod toolbar;
 
 use crate::state::AppState;

@@ -55,6 +55,10 @@ pub struct Facts {
     pub worker_runs: Vec<WorkerFacts>,
     pub alert: Option<AlertFacts>,
     pub accepted_risk: Option<AcceptedRisk>,
+    /// Whether the retention review asked for legal hold.
+    pub legal_hold: Option<bool>,
+    /// Whether an alert delivery failed for the latest health report.
+    pub alert_delivery_failed: bool,
     /// For each of the ten criteria, the records or sections it rests on.
     pub evidence_refs: Vec<Vec<String>>,
 }
@@ -112,6 +116,7 @@ pub fn facts_from_log(
         cite(4, decision.id());
         if let Some(review) = log.by_id(decision.record.str_at("review_id")) {
             facts.retention_until = Some(review.record.str_at("retention_until").to_string());
+            facts.legal_hold = review.record.get("legal_hold").and_then(Value::as_bool);
             cite(4, review.id());
         }
     }
@@ -159,15 +164,17 @@ pub fn facts_from_log(
                 .get("suppressed_reason")
                 .and_then(Value::as_str)
                 .map(String::from);
-            let any_delivered = log
+            let alert_deliveries: Vec<&str> = log
                 .all(RecordKind::ConnectorDelivery, reference)
                 .filter(|d| d.record.str_at("plan_id") == plan.id())
-                .any(|d| {
-                    matches!(
-                        d.record.str_at("delivery_state"),
-                        "delivered" | "partial_failure"
-                    )
-                });
+                .map(|d| d.record.str_at("delivery_state"))
+                .collect();
+            let any_delivered = alert_deliveries
+                .iter()
+                .any(|s| matches!(*s, "delivered" | "partial_failure"));
+            facts.alert_delivery_failed = alert_deliveries
+                .iter()
+                .any(|s| matches!(*s, "failed" | "partial_failure"));
             facts.alert = Some(AlertFacts {
                 any_delivered,
                 suppressed_reason,
