@@ -1,25 +1,17 @@
 // Accessibility: axe-core (from npm, injected into the page) on each main view finds no serious or
 // critical violation.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { serveDist, launchBrowser, watchedPage } from './support/harness.mjs';
+import { sharedBrowser, watchedPage } from './support/harness.mjs';
 
 const require = createRequire(import.meta.url);
-let server;
-let browser;
+const env = sharedBrowser();
 let axeSource;
 
 before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
   axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 /** Runs axe on the page; returns the serious and critical violations, described. */
@@ -57,9 +49,9 @@ const views = [
 
 for (const [name, reach] of views) {
   test(`axe finds no serious or critical violation: ${name}`, async () => {
-    const context = await browser.newContext();
-    const { page, problems } = await watchedPage(context, server.origin);
-    await page.goto(`${server.origin}/`);
+    const context = await env.browser.newContext();
+    const { page, problems } = await watchedPage(context, env.server.origin);
+    await page.goto(`${env.server.origin}/`);
     await page.getByTestId('step-10').waitFor();
     await reach(page);
     const violations = await audit(page);
@@ -70,9 +62,9 @@ for (const [name, reach] of views) {
 }
 
 test('the audit itself catches a violation', async () => {
-  const context = await browser.newContext();
-  const { page } = await watchedPage(context, server.origin);
-  await page.goto(`${server.origin}/`);
+  const context = await env.browser.newContext();
+  const { page } = await watchedPage(context, env.server.origin);
+  await page.goto(`${env.server.origin}/`);
   await page.getByTestId('step-10').waitFor();
   await page.evaluate(() => {
     const button = document.createElement('button');

@@ -1,34 +1,23 @@
 // The sandbox as a person uses it, in Debian's Chromium: every scenario end to end, persistence,
 // reset, files in and out, refusals, role gating, time travel and the tamper demonstration. Every
 // test also fails on a console error or a request to another origin.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { serveDist, launchBrowser, watchedPage } from './support/harness.mjs';
+import { sharedBrowser, watchedPage } from './support/harness.mjs';
 
-let server;
-let browser;
+const env = sharedBrowser();
 const SAMPLE = new URL('./fixtures/sample-evidence-package.json', import.meta.url);
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 /** A fresh browser context (empty storage) with the page loaded and checked on close. */
 async function open() {
-  const context = await browser.newContext({ acceptDownloads: true });
-  const { page, problems } = await watchedPage(context, server.origin);
+  const context = await env.browser.newContext({ acceptDownloads: true });
+  const { page, problems } = await watchedPage(context, env.server.origin);
   page.on('dialog', (dialog) => {
     problems().push(`unexpected dialog: ${dialog.message()}`);
     dialog.dismiss();
   });
-  await page.goto(`${server.origin}/`);
+  await page.goto(`${env.server.origin}/`);
   await page.getByTestId('step-10').waitFor({ timeout: 30_000 });
   return {
     page,
@@ -241,7 +230,7 @@ test('the accepted-risk form is validated, and the decision follows it', async (
 test('a second tab notices changes made in the first', async () => {
   const { page, context, close } = await open();
   const second = await context.newPage();
-  await second.goto(`${server.origin}/`);
+  await second.goto(`${env.server.origin}/`);
   await second.getByTestId('step-10').waitFor();
   await page.getByTestId('run-all').click();
   await second.locator('li[data-testid="step-10"][data-state="done"]').waitFor({ timeout: 5_000 });
@@ -251,9 +240,9 @@ test('a second tab notices changes made in the first', async () => {
 });
 
 test('phone width: nothing overflows sideways; the flow works from the keyboard alone', async () => {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
-  const { page, problems } = await watchedPage(context, server.origin);
-  await page.goto(`${server.origin}/`);
+  const context = await env.browser.newContext({ viewport: { width: 390, height: 844 } });
+  const { page, problems } = await watchedPage(context, env.server.origin);
+  await page.goto(`${env.server.origin}/`);
   await page.getByTestId('step-10').waitFor();
   // Keyboard only: reach "Run remaining steps" with Tab and press Enter.
   let focused = '';

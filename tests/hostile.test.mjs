@@ -1,25 +1,14 @@
 // The hostile input suite through the app's import: every case the native suite generates
 // (core/tests/hostile.rs writes them to target/tmp/hostile-cases/) is refused in the page with the
 // same clear error, and the session and its storage stay exactly as they were.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serveDist, launchBrowser, watchedPage } from './support/harness.mjs';
+import { sharedBrowser, watchedPage } from './support/harness.mjs';
 
 const DIR = process.env.CLOSEOUT_HOSTILE_DIR ?? new URL('../target/tmp/hostile-cases', import.meta.url).pathname;
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = sharedBrowser();
 
 test('every hostile package is refused by the app import and changes nothing', async () => {
   const manifest = JSON.parse(
@@ -28,13 +17,13 @@ test('every hostile package is refused by the app import and changes nothing', a
     }),
   );
   assert.ok(manifest.length >= 150, `${manifest.length} cases`);
-  const context = await browser.newContext();
-  const { page, problems } = await watchedPage(context, server.origin);
+  const context = await env.browser.newContext();
+  const { page, problems } = await watchedPage(context, env.server.origin);
   page.on('dialog', (dialog) => {
     problems().push(`unexpected dialog: ${dialog.message()}`);
     dialog.dismiss();
   });
-  await page.goto(`${server.origin}/`);
+  await page.goto(`${env.server.origin}/`);
   await page.getByTestId('step-10').waitFor();
   await page.getByTestId('run-all').click();
   await page.waitForFunction(() => (localStorage.getItem('closeout-sandbox.session.v1') ?? '').includes('"final_decision"'));

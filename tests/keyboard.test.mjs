@@ -1,21 +1,10 @@
 // The whole flow with the keyboard alone: reach every control with Tab, act with Enter, Space and the
 // arrow keys, run all ten steps one by one as their owners, and see the decision. Focus stays visible.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, watchedPage } from './support/harness.mjs';
+import { sharedBrowser, watchedPage } from './support/harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = sharedBrowser();
 
 /** Presses Tab (or Shift+Tab) until the focused element is, or is inside, `selector`. */
 async function tabTo(page, selector, backwards = false) {
@@ -32,9 +21,9 @@ async function tabTo(page, selector, backwards = false) {
 }
 
 test('all ten steps, one by one, as their owners, with the keyboard alone', async () => {
-  const context = await browser.newContext();
-  const { page, problems } = await watchedPage(context, server.origin);
-  await page.goto(`${server.origin}/`);
+  const context = await env.browser.newContext();
+  const { page, problems } = await watchedPage(context, env.server.origin);
+  await page.goto(`${env.server.origin}/`);
   await page.getByTestId('step-10').waitFor();
   const platform = new Set([7, 8, 9]);
   let role = 'release-manager';

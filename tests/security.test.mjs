@@ -1,28 +1,17 @@
 // Browser security: the release build's Content-Security-Policy, no request beyond the page's origin,
 // and markup or script typed into any field or imported shown as text, never run.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, watchedPage } from './support/harness.mjs';
+import { sharedBrowser, watchedPage } from './support/harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = sharedBrowser();
 
 const PAYLOAD = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>"\'><svg onload="window.__xss=3">';
 
 test('the policy allows only the origin and WebAssembly, and refuses any other request', async () => {
-  const context = await browser.newContext();
-  const { page, problems } = await watchedPage(context, server.origin);
-  await page.goto(`${server.origin}/`);
+  const context = await env.browser.newContext();
+  const { page, problems } = await watchedPage(context, env.server.origin);
+  await page.goto(`${env.server.origin}/`);
   await page.getByTestId('step-10').waitFor();
   const policy = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
   assert.match(policy, /default-src 'none'/);
@@ -38,13 +27,13 @@ test('the policy allows only the origin and WebAssembly, and refuses any other r
 });
 
 test('markup and script in every text field render as text: no dialog, no new element, nothing runs', async () => {
-  const context = await browser.newContext();
-  const { page, problems } = await watchedPage(context, server.origin);
+  const context = await env.browser.newContext();
+  const { page, problems } = await watchedPage(context, env.server.origin);
   page.on('dialog', (dialog) => {
     problems().push(`dialog: ${dialog.message()}`);
     dialog.dismiss();
   });
-  await page.goto(`${server.origin}/`);
+  await page.goto(`${env.server.origin}/`);
   await page.getByTestId('step-10').waitFor();
   const elements = () => page.evaluate(() => document.querySelectorAll('img, script, svg, iframe, object').length);
   const baseline = await elements();

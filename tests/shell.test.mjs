@@ -1,25 +1,14 @@
 // The product shell: the served release build shows the ten steps, and does nothing it should not.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, watchedPage } from './support/harness.mjs';
+import { sharedBrowser, watchedPage } from './support/harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = sharedBrowser();
 
 test('the page lists the ten closeout steps in order, with no console error and no off-origin request', async () => {
-  const context = await browser.newContext();
-  const { page, problems } = await watchedPage(context, server.origin);
-  await page.goto(`${server.origin}/`);
+  const context = await env.browser.newContext();
+  const { page, problems } = await watchedPage(context, env.server.origin);
+  await page.goto(`${env.server.origin}/`);
   await page.getByTestId('step-10').waitFor({ state: 'visible', timeout: 30_000 });
 
   await assert.doesNotReject(page.getByRole('heading', { name: 'Closeout Sandbox' }).waitFor());
@@ -41,10 +30,10 @@ test('the page lists the ten closeout steps in order, with no console error and 
 test('the harness itself catches an off-origin request and a console error', async () => {
   // Proves the guard can fail: a page that does both must be reported. The page's CSP would refuse the
   // request before it is made, so this context bypasses it to reach the harness's own check.
-  const context = await browser.newContext({ bypassCSP: true });
-  const { page, problems } = await watchedPage(context, server.origin);
+  const context = await env.browser.newContext({ bypassCSP: true });
+  const { page, problems } = await watchedPage(context, env.server.origin);
   await page.route('http://203.0.113.9/**', (route) => route.abort());
-  await page.goto(`${server.origin}/`);
+  await page.goto(`${env.server.origin}/`);
   await page.evaluate(() => {
     console.error('deliberate');
     fetch('http://203.0.113.9/x').catch(() => {});

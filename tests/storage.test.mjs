@@ -1,28 +1,17 @@
 // Storage faults in a real browser: corrupted JSON, a wrong digest, a newer format version, a full
 // localStorage, localStorage that throws, and two tabs writing in turn. The saved data is never
 // overwritten until the user chooses, and no step the user ran is lost.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { serveDist, launchBrowser, watchedPage } from './support/harness.mjs';
+import { sharedBrowser, watchedPage } from './support/harness.mjs';
 
 const KEY = 'closeout-sandbox.session.v1';
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = sharedBrowser();
 
 async function open(context) {
-  const { page, problems } = await watchedPage(context, server.origin);
-  await page.goto(`${server.origin}/`);
+  const { page, problems } = await watchedPage(context, env.server.origin);
+  await page.goto(`${env.server.origin}/`);
   await page.getByTestId('step-10').waitFor();
   return { page, problems };
 }
@@ -37,7 +26,7 @@ for (const [name, spoil, problem] of [
   ['a newer format version', (saved) => saved.replace('"version":1', '"version":7'), /newer version of the sandbox/],
 ]) {
   test(`saved data with ${name} is kept, reported and downloadable; nothing is overwritten until the user chooses`, async () => {
-    const context = await browser.newContext({ acceptDownloads: true });
+    const context = await env.browser.newContext({ acceptDownloads: true });
     const { page, problems } = await open(context);
     await page.getByTestId('run-all').click();
     await savedWith(page, '"final_decision"');
@@ -60,7 +49,7 @@ for (const [name, spoil, problem] of [
 }
 
 test('a full localStorage: a clear message, the session kept in memory, saved again once there is room', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const { page, problems } = await open(context);
   await page.getByTestId('step-1-run').click();
   await savedWith(page, '"status":"done"');
@@ -93,7 +82,7 @@ test('a full localStorage: a clear message, the session kept in memory, saved ag
 });
 
 test('localStorage that throws on access: the sandbox works in memory and says so', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   await context.addInitScript(() => {
     Object.defineProperty(window, 'localStorage', {
       get() {
@@ -110,7 +99,7 @@ test('localStorage that throws on access: the sandbox works in memory and says s
 });
 
 test('two tabs writing in turn: each sees the other, and no step is lost', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const a = await open(context);
   const b = await open(context);
   await a.page.getByTestId('step-1-run').click();

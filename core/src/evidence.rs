@@ -100,6 +100,11 @@ impl EvidenceLog {
         &self.entries[self.entries.len() - 1]
     }
 
+    /// Seals a freshly built record (fills in its id and hash) and appends it.
+    pub fn append_sealed(&mut self, kind: RecordKind, record: Value) -> &Entry {
+        self.append(kind, crate::record::seal(kind, record))
+    }
+
     pub fn entries(&self) -> &[Entry] {
         &self.entries
     }

@@ -2,8 +2,9 @@
 //! error naming the problem, never a panic. The cases are also written to `target/tmp/hostile-cases/`
 //! so the browser suite feeds the same files to the app's import.
 
+use closeout_core::guard::SECRET_KEYS;
 use closeout_core::json::{parse, pretty_string, Value};
-use closeout_core::package::TrialPackage;
+use closeout_core::package::{TrialPackage, SECTIONS};
 
 struct Case {
     name: String,
@@ -91,20 +92,6 @@ fn wrong_type(value: &Value) -> Value {
     }
 }
 
-const SECTIONS: [&str; 11] = [
-    "scenario",
-    "final_readiness_bundle",
-    "signed_archive_manifest",
-    "release_closeout_summary",
-    "retention_review",
-    "closeout_artifact_bundle",
-    "retention_health_report",
-    "retention_alert_delivery",
-    "closeout_retry_plan",
-    "retry_worker_run",
-    "release_decision",
-];
-
 const CREDENTIALS: [(&str, &str); 6] = [
     ("github", "ghp_abcdefghijklmnopqrstuvwxyz0123456789"),
     ("stripe", "sk_live_51Habcdefghijkl"),
@@ -118,17 +105,6 @@ const CREDENTIALS: [(&str, &str); 6] = [
         "jwt",
         "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
     ),
-];
-
-const SECRET_KEYS: [&str; 8] = [
-    "api_key",
-    "client_secret",
-    "password",
-    "private_key",
-    "secret",
-    "signing_key",
-    "token",
-    "webhook_secret",
 ];
 
 fn with_section_field(sample: &Value, section: &str, key: &str, value: Value) -> Vec<u8> {

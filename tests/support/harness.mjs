@@ -4,6 +4,7 @@
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const DIST = resolve(process.env.CLOSEOUT_DIST ?? new URL('../../dist', import.meta.url).pathname);
@@ -79,4 +80,21 @@ export async function watchedPage(context, origin) {
     }
   });
   return { page, problems: () => problems };
+}
+
+/**
+ * Serves dist/ and launches Chromium once for a test file; `env.server` and `env.browser` are set
+ * before its first test and closed after its last.
+ */
+export function sharedBrowser() {
+  const env = {};
+  before(async () => {
+    env.server = await serveDist();
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+  });
+  return env;
 }

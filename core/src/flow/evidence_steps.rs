@@ -3,7 +3,7 @@
 
 use super::connector::{self, Event};
 use super::inputs;
-use super::StepError;
+use super::{require, StepError};
 use crate::evidence::EvidenceLog;
 use crate::input::Fields;
 use crate::json::{digest, strings, Value};
@@ -29,7 +29,7 @@ pub fn seed_upstream(log: &mut EvidenceLog, scenario: &Scenario) {
     };
     let state = |key: &str| Value::from(upstream.str_at(key));
     let mut seed = |kind: RecordKind, record: Value| {
-        log.append(kind, seal(kind, record));
+        log.append_sealed(kind, record);
     };
     seed(
         RecordKind::ReadinessSummary,
@@ -200,10 +200,7 @@ pub fn readiness_bundle(
         ("evidence_index", Value::Array(evidence_index)),
         ("archive_objects", Value::Array(archive_objects)),
     ]);
-    log.append(
-        RecordKind::ReadinessBundle,
-        seal(RecordKind::ReadinessBundle, record),
-    );
+    log.append_sealed(RecordKind::ReadinessBundle, record);
     (!blockers.is_empty()).then(|| {
         format!(
             "the readiness bundle is incomplete: {}",
@@ -221,12 +218,13 @@ pub fn archive_manifest(
 ) -> Result<Option<String>, StepError> {
     let input = inputs::manifest(fields)?;
     let reference = scenario.release_record_ref.as_str();
-    let bundle = log
-        .latest(RecordKind::ReadinessBundle, reference)
-        .ok_or_else(|| StepError::MissingPrerequisite {
-            step: 2,
-            missing: "a final readiness bundle (step 1)".into(),
-        })?;
+    let bundle = require(
+        log,
+        RecordKind::ReadinessBundle,
+        reference,
+        2,
+        "a final readiness bundle (step 1)",
+    )?;
     let signature_state = if input.signature.is_some() {
         "external_signature_attached"
     } else {
@@ -248,10 +246,7 @@ pub fn archive_manifest(
             Value::from("Not cryptographically verified: the manifest records who signs and where. Key custody stays with the operator's KMS."),
         ),
     ]);
-    log.append(
-        RecordKind::ArchiveManifest,
-        seal(RecordKind::ArchiveManifest, record),
-    );
+    log.append_sealed(RecordKind::ArchiveManifest, record);
     Ok(input
         .signature
         .is_none()
@@ -443,10 +438,7 @@ pub fn retention_review(
         ("notes", Value::from(input.notes.as_str())),
         ("release_record_ref", Value::from(reference)),
     ]);
-    log.append(
-        RecordKind::RetentionDecision,
-        seal(RecordKind::RetentionDecision, decision),
-    );
+    log.append_sealed(RecordKind::RetentionDecision, decision);
     Ok((input.decision != "approved")
         .then(|| format!("the retention review was {}", input.decision)))
 }
@@ -519,9 +511,6 @@ pub fn artifact_bundle(
         ("download_manifest", Value::Array(download_manifest)),
         ("files", Value::Array(files)),
     ]);
-    log.append(
-        RecordKind::ArtifactBundle,
-        seal(RecordKind::ArtifactBundle, record),
-    );
+    log.append_sealed(RecordKind::ArtifactBundle, record);
     Ok(None)
 }

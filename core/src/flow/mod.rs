@@ -33,6 +33,21 @@ pub const INPUT_KEYS: [Option<&str>; 10] = [
     Some("final_decision"),
 ];
 
+/// The latest record of a kind a step rests on, or the error that names what is missing.
+fn require<'a>(
+    log: &'a EvidenceLog,
+    kind: RecordKind,
+    reference: &str,
+    step: u8,
+    missing: &str,
+) -> Result<&'a crate::evidence::Entry, StepError> {
+    log.latest(kind, reference)
+        .ok_or_else(|| StepError::MissingPrerequisite {
+            step,
+            missing: missing.to_string(),
+        })
+}
+
 /// The kinds of record each step appends, the main one first (for showing a step's result).
 pub fn step_record_kinds(number: u8) -> &'static [RecordKind] {
     match number {

@@ -3,7 +3,7 @@
 use super::connector::{self, Event};
 use super::evidence_steps::{closeout_calls, closeout_deliveries};
 use super::inputs::{self, Outcome, Routing};
-use super::StepError;
+use super::{require, StepError};
 use crate::evidence::EvidenceLog;
 use crate::input::Fields;
 use crate::json::{strings, Value};
@@ -238,10 +238,7 @@ pub fn retention_health(
             ]),
         ),
     ]);
-    log.append(
-        RecordKind::RetentionHealth,
-        seal(RecordKind::RetentionHealth, record),
-    );
+    log.append_sealed(RecordKind::RetentionHealth, record);
     Ok(None)
 }
 
@@ -254,12 +251,13 @@ pub fn retention_alerts(
 ) -> Result<Option<String>, StepError> {
     let input = inputs::alerts(fields)?;
     let reference = scenario.release_record_ref.as_str();
-    let health = log
-        .latest(RecordKind::RetentionHealth, reference)
-        .ok_or_else(|| StepError::MissingPrerequisite {
-            step: 7,
-            missing: "a retention health report (step 6)".into(),
-        })?;
+    let health = require(
+        log,
+        RecordKind::RetentionHealth,
+        reference,
+        7,
+        "a retention health report (step 6)",
+    )?;
     let health_id = health.id().to_string();
     let healthy = health.record.str_at("alert_level") == "healthy";
     let provider_names: Vec<&str> = input
@@ -323,12 +321,13 @@ pub fn retry_plan(
 ) -> Result<Option<String>, StepError> {
     let policy = inputs::retry_policy(fields)?;
     let reference = scenario.release_record_ref.as_str();
-    let summary = log
-        .latest(RecordKind::CloseoutSummary, reference)
-        .ok_or_else(|| StepError::MissingPrerequisite {
-            step: 8,
-            missing: "a delivered closeout summary (step 3)".into(),
-        })?;
+    let summary = require(
+        log,
+        RecordKind::CloseoutSummary,
+        reference,
+        8,
+        "a delivered closeout summary (step 3)",
+    )?;
     if closeout_deliveries(log, reference, summary.id())
         .next()
         .is_none()
@@ -382,7 +381,7 @@ pub fn retry_plan(
             Value::from(now.plus_days(7).date()),
         ),
     ]);
-    log.append(RecordKind::RetryPlan, seal(RecordKind::RetryPlan, record));
+    log.append_sealed(RecordKind::RetryPlan, record);
     Ok(None)
 }
 
@@ -397,12 +396,13 @@ pub fn retry_worker(
 ) -> Result<Option<String>, StepError> {
     let settings = inputs::worker(fields)?;
     let reference = scenario.release_record_ref.as_str();
-    let plan = log
-        .latest(RecordKind::RetryPlan, reference)
-        .ok_or_else(|| StepError::MissingPrerequisite {
-            step: 9,
-            missing: "a retry plan (step 8)".into(),
-        })?;
+    let plan = require(
+        log,
+        RecordKind::RetryPlan,
+        reference,
+        9,
+        "a retry plan (step 8)",
+    )?;
     let plan_id = plan.id().to_string();
     let dry_run_before = log
         .all(RecordKind::WorkerRun, reference)
@@ -523,10 +523,7 @@ pub fn retry_worker(
             ("provider", Value::from(decision.str_at("provider"))),
             ("release_record_ref", Value::from(reference)),
         ]);
-        log.append(
-            RecordKind::Execution,
-            seal(RecordKind::Execution, execution),
-        );
+        log.append_sealed(RecordKind::Execution, execution);
     }
     Ok((failures > 0).then(|| format!("{failures} live redelivery(ies) failed again")))
 }
