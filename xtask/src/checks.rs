@@ -64,6 +64,9 @@ fn run_checks(total: &mut Counts) -> Result<(), String> {
         ]),
         false,
     )?;
+    shell::step("core is pure (no browser crate, no clock, no I/O)");
+    core_is_pure()?;
+    total.passed += 1;
     check(
         total,
         "native tests",
@@ -108,6 +111,84 @@ fn run_checks(total: &mut Counts) -> Result<(), String> {
     )
 }
 
+/// Crates `closeout-core` must never depend on, on either target.
+const BROWSER_CRATES: [&str; 6] = [
+    "leptos",
+    "web-sys",
+    "wasm-bindgen",
+    "js-sys",
+    "gloo",
+    "getrandom",
+];
+/// What core's source must never call: the clock, the file system, the network, the console.
+const IMPURE_CALLS: [&str; 7] = [
+    "Utc::now",
+    "SystemTime::now",
+    "Instant::now",
+    "std::fs",
+    "std::net",
+    "println!",
+    "web_sys",
+];
+
+/// Fails when `closeout-core` depends on a browser crate or its source reads the clock or does I/O.
+fn core_is_pure() -> Result<(), String> {
+    for target in ["x86_64-unknown-linux-gnu", "wasm32-unknown-unknown"] {
+        let tree = shell::output_of(
+            "cargo",
+            &[
+                "tree",
+                "-p",
+                "closeout-core",
+                "-e",
+                "normal",
+                "--prefix",
+                "none",
+                "--target",
+                target,
+            ],
+        )
+        .ok_or("cargo tree -p closeout-core failed")?;
+        for line in tree.lines() {
+            let name = line.split_whitespace().next().unwrap_or_default();
+            if BROWSER_CRATES
+                .iter()
+                .any(|c| name == *c || name.starts_with(&format!("{c}-")))
+            {
+                return Err(format!(
+                    "closeout-core depends on {name} for {target}; core must stay pure"
+                ));
+            }
+        }
+    }
+    let src = shell::root().join("core/src");
+    let mut stack = vec![src];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir)
+            .map_err(|e| format!("{}: {e}", dir.display()))?
+            .flatten()
+        {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("{}: {e}", path.display()))?;
+                // Tests may print; the code above them may not.
+                let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+                if let Some(call) = IMPURE_CALLS.iter().find(|call| code.contains(*call)) {
+                    return Err(format!(
+                        "{} uses {call}; core must stay pure",
+                        path.display()
+                    ));
+                }
+            }
+        }
+    }
+    println!("closeout-core depends on no browser crate and reads no clock, file or network");
+    Ok(())
+}
+
 /// The release web build into dist/; counts as one passed check.
 pub fn release_build() -> Result<u64, String> {
     shell::step("release build (trunk build --release --offline)");
@@ -139,5 +220,15 @@ fn check(
         Ok(())
     } else {
         Err(format!("{what} failed"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn this_tree_keeps_core_pure() {
+        assert_eq!(core_is_pure(), Ok(()));
     }
 }
