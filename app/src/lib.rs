@@ -15,6 +15,7 @@ use components::decision::DecisionPanel;
 use components::files::FilesPanel;
 use components::flow::{StepList, StepPanel};
 use components::oversight::{CountersPanel, EscalationPanel};
+use components::report::AuditReport;
 use components::toolbar::Toolbar;
 use leptos::prelude::*;
 use state::AppState;
@@ -97,6 +98,10 @@ pub fn App() -> impl IntoView {
                 <h2 id="files-heading">"Files"</h2>
                 <FilesPanel/>
             </section>
+            <section id="report" class="card report-card" aria-labelledby="report-heading">
+                <h2 id="report-heading">"Auditor's report"</h2>
+                <AuditReport/>
+            </section>
         </main>
         <Footer/>
     }
@@ -118,6 +123,7 @@ pub fn Header() -> impl IntoView {
                     <a href="#decision">"Decision"</a>
                     <a href="#chain">"Evidence chain"</a>
                     <a href="#files">"Files"</a>
+                    <a href="#report">"Report"</a>
                 </nav>
             </div>
         </header>

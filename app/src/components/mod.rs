@@ -7,6 +7,7 @@ pub mod editor;
 pub mod files;
 pub mod flow;
 pub mod oversight;
+pub mod report;
 pub mod toolbar;
 
 use crate::state::AppState;
