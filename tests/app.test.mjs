@@ -278,3 +278,20 @@ test('escalations name whom to tell and why; counters count as the dashboard doe
   assert.match(await page.getByTestId('escalation-legal_hold_off_for_regulated_evidence').textContent(), /To the Security architect/);
   await close();
 });
+
+test('the flow diagram shows live states and opens a step by mouse or keyboard', async () => {
+  const { page, close } = await open();
+  await page.getByTestId('step-1-run').click();
+  assert.equal(await page.getByTestId('diagram-step-1').getAttribute('data-state'), 'done');
+  assert.equal(await page.getByTestId('diagram-step-2').getAttribute('data-state'), 'pending');
+  await page.getByTestId('diagram-step-6').click();
+  assert.match(await page.getByTestId('step-panel').textContent(), /Step 6: Retention health/);
+  await page.getByTestId('diagram-step-9').focus();
+  await page.keyboard.press('Enter');
+  assert.match(await page.getByTestId('step-panel').textContent(), /Step 9: Retry worker/);
+  await page.getByTestId('scenario-select').selectOption('blocked');
+  await page.getByTestId('reset-confirm').click();
+  await page.getByTestId('run-all').click();
+  assert.equal(await page.getByTestId('diagram-step-5').getAttribute('data-state'), 'blocked');
+  await close();
+});

@@ -12,6 +12,7 @@ use closeout_core::stored;
 use components::banners::Banners;
 use components::chain::ChainPanel;
 use components::decision::DecisionPanel;
+use components::diagram::FlowDiagram;
 use components::files::FilesPanel;
 use components::flow::{StepList, StepPanel};
 use components::oversight::{CountersPanel, EscalationPanel};
@@ -77,6 +78,7 @@ pub fn App() -> impl IntoView {
             <Toolbar/>
             <section id="flow" class="flow" aria-labelledby="steps-heading">
                 <h2 id="steps-heading">"The ten closeout steps"</h2>
+                <FlowDiagram/>
                 <div class="flow-grid">
                     <StepList/>
                     <StepPanel/>

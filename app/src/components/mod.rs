@@ -3,6 +3,7 @@
 pub mod banners;
 pub mod chain;
 pub mod decision;
+pub mod diagram;
 pub mod editor;
 pub mod files;
 pub mod flow;

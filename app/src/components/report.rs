@@ -18,7 +18,9 @@ pub fn AuditReport() -> impl IntoView {
     let print = move |_| {
         if let Some(window) = web_sys::window() {
             if window.print().is_err() {
-                state.warn("This browser would not open its print dialog; use its own Print command.");
+                state.warn(
+                    "This browser would not open its print dialog; use its own Print command.",
+                );
             }
         }
     };

@@ -1,0 +1,134 @@
+//! The flow as a diagram: the ten steps and the records that link them, with live states. Each step is
+//! a button that opens its panel.
+
+use super::app_state;
+use closeout_core::STEPS;
+use leptos::prelude::*;
+
+/// Which step's records the next one rests on (from the cross-links and the steps' prerequisites).
+const LINKS: [(u8, u8); 13] = [
+    (1, 2),
+    (1, 3),
+    (2, 3),
+    (3, 4),
+    (3, 5),
+    (4, 5),
+    (5, 6),
+    (6, 7),
+    (3, 8),
+    (8, 9),
+    (6, 10),
+    (7, 10),
+    (9, 10),
+];
+
+const WIDTH: f64 = 170.0;
+const HEIGHT: f64 = 56.0;
+
+/// Where a step's box sits: two rows of five, the second running right to left like the flow.
+fn position(number: u8) -> (f64, f64) {
+    let index = f64::from(number - 1);
+    if number <= 5 {
+        (20.0 + index * 200.0, 20.0)
+    } else {
+        (20.0 + (9.0 - index) * 200.0, 170.0)
+    }
+}
+
+fn center(number: u8) -> (f64, f64) {
+    let (x, y) = position(number);
+    (x + WIDTH / 2.0, y + HEIGHT / 2.0)
+}
+
+/// The SVG path of a link, from box edge to box edge: straight between neighbours and across rows,
+/// an arc over (or under) the boxes it would otherwise cross.
+fn link_path(from: u8, to: u8) -> String {
+    let ((x1, y1), (x2, y2)) = (center(from), center(to));
+    let same_row = (y1 - y2).abs() < f64::EPSILON;
+    let neighbours = (x1 - x2).abs() <= 200.0 + f64::EPSILON;
+    if same_row && !neighbours {
+        let (edge, bulge) = if y1 < 100.0 {
+            (y1 - HEIGHT / 2.0, -40.0)
+        } else {
+            (y1 + HEIGHT / 2.0, 40.0)
+        };
+        return format!(
+            "M {x1} {edge} Q {} {} {x2} {edge}",
+            (x1 + x2) / 2.0,
+            edge + bulge
+        );
+    }
+    let clip = |(cx, cy): (f64, f64), (dx, dy): (f64, f64)| {
+        let t = ((WIDTH / 2.0) / dx.abs().max(f64::EPSILON))
+            .min((HEIGHT / 2.0) / dy.abs().max(f64::EPSILON));
+        (cx + t * dx, cy + t * dy)
+    };
+    let (sx, sy) = clip((x1, y1), (x2 - x1, y2 - y1));
+    let (ex, ey) = clip((x2, y2), (x1 - x2, y1 - y2));
+    format!("M {sx} {sy} L {ex} {ey}")
+}
+
+/// The SVG diagram of the flow.
+#[component]
+pub fn FlowDiagram() -> impl IntoView {
+    let state = app_state();
+    view! {
+        <svg
+            class="flow-diagram"
+            data-testid="flow-diagram"
+            viewBox="0 -30 1000 310"
+            role="group"
+            aria-label="The ten steps and the records that link them"
+        >
+            <defs>
+                <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                    <path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead"></path>
+                </marker>
+            </defs>
+            {LINKS
+                .iter()
+                .map(|(from, to)| view! { <path class="link" d=link_path(*from, *to) marker-end="url(#arrow)"></path> })
+                .collect_view()}
+            {STEPS
+                .iter()
+                .map(|step| {
+                    let number = step.number;
+                    let (x, y) = position(number);
+                    let status = move || state.session.with(|s| s.statuses()[usize::from(number) - 1].code());
+                    view! {
+                        <g
+                            class="node"
+                            tabindex="0"
+                            role="button"
+                            data-testid=format!("diagram-step-{number}")
+                            data-state=status
+                            on:click=move |_| state.selected.set(number)
+                            on:keydown=move |ev| {
+                                if ev.key() == "Enter" || ev.key() == " " {
+                                    ev.prevent_default();
+                                    state.selected.set(number);
+                                }
+                            }
+                        >
+                            <rect x=x y=y width=WIDTH height=HEIGHT rx="8"></rect>
+                            <text x=x + 12.0 y=y + 24.0 class="node-title">{format!("{number}. {} ", short(step.name))}</text>
+                            <text x=x + 12.0 y=y + 44.0 class="node-state">{status}</text>
+                        </g>
+                    }
+                })
+                .collect_view()}
+        </svg>
+    }
+}
+
+/// A step name short enough for its box.
+fn short(name: &'static str) -> &'static str {
+    match name {
+        "Closeout summary and delivery" => "Summary, delivery",
+        "Final readiness bundle" => "Readiness bundle",
+        "Signed archive manifest" => "Archive manifest",
+        "Closeout artifact bundle" => "Artifact bundle",
+        "Final decision, linked" => "Final decision",
+        other => other,
+    }
+}
