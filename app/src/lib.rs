@@ -69,6 +69,12 @@ pub fn App() -> impl IntoView {
         },
     );
     on_cleanup(move || listener.remove());
+    // A share link opens on load, and when one is pasted into this tab's address bar.
+    open_share_from_location(state);
+    let hash_listener = window_event_listener(leptos::ev::hashchange, move |_| {
+        open_share_from_location(state)
+    });
+    on_cleanup(move || hash_listener.remove());
     view! {
         <a class="skip-link" href="#flow">"Skip to the closeout flow"</a>
         <Header/>
@@ -108,6 +114,24 @@ pub fn App() -> impl IntoView {
         <Footer/>
     }
     .into_any()
+}
+
+/// Opens the `#share=` fragment of the page's address, if any, then removes it from the address so a
+/// reload does not open it again.
+fn open_share_from_location(state: AppState) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let location = window.location();
+    let hash = location.hash().unwrap_or_default();
+    if !hash.starts_with(&format!("#{}", closeout_core::share::PREFIX)) {
+        return;
+    }
+    state.open_share(&hash);
+    let path = location.pathname().unwrap_or_else(|_| "/".into());
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
+    }
 }
 
 /// The product name, what the sandbox is, and the page's sections.

@@ -41,6 +41,8 @@ pub struct AppState {
     pub last_run: RwSignal<Option<(u8, RunResult)>>,
     /// A confirmation waiting in the page: the scenario to start fresh.
     pub pending_reset: RwSignal<Option<String>>,
+    /// A shared session waiting for the user to confirm it may replace theirs.
+    pub pending_share: RwSignal<Option<Snapshot>>,
 }
 
 impl AppState {
@@ -60,6 +62,7 @@ impl AppState {
             storage: RwSignal::new(storage_state),
             last_run: RwSignal::new(None),
             pending_reset: RwSignal::new(None),
+            pending_share: RwSignal::new(None),
         })
     }
 
@@ -160,6 +163,26 @@ impl AppState {
         self.session
             .update(|session| result = session.set_input(number, input));
         result
+    }
+
+    /// Opens a share link's fragment: straight away on a fresh session, after a confirmation when
+    /// steps have been run here. A link that cannot be opened changes nothing.
+    pub fn open_share(&self, fragment: &str) {
+        match closeout_core::share::decode(fragment) {
+            Ok(snapshot) if self.has_progress() => self.pending_share.set(Some(snapshot)),
+            Ok(snapshot) => self.accept_share(snapshot),
+            Err(error) => self.warn(format!("The share link was not opened: {error}.")),
+        }
+    }
+
+    /// Replaces this session with a shared one.
+    pub fn accept_share(&self, snapshot: Snapshot) {
+        let name = snapshot.session.scenario.name.clone();
+        self.pending_share.set(None);
+        self.replace(snapshot);
+        self.say(format!(
+            "Opened a shared {name} session, replayed here to the same records and digests."
+        ));
     }
 
     /// Moves the clock; it only goes forward.

@@ -19,6 +19,7 @@ pub mod record;
 pub mod robustness;
 pub mod roles;
 pub mod scenario;
+pub mod share;
 pub mod steps;
 pub mod stored;
 pub mod time;

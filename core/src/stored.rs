@@ -9,6 +9,7 @@ use crate::flow::{Session, StepStatus};
 use crate::json::{self, digest, Value};
 use crate::roles::Role;
 use crate::scenario::{Scenario, ScenarioError};
+use crate::share;
 use crate::time::Timestamp;
 use std::fmt;
 
@@ -81,6 +82,7 @@ pub fn save(snapshot: &Snapshot) -> String {
         ("statuses", Value::Array(statuses)),
         ("clock", Value::from(snapshot.clock.isoformat())),
         ("role", Value::from(snapshot.role.id())),
+        ("history", share::actions_to_value(session.history())),
     ]);
     let envelope = Value::object([
         ("format", Value::from(FORMAT)),
@@ -134,8 +136,15 @@ pub fn load(text: &str) -> Result<Snapshot, StoredError> {
         .unwrap_or_else(|| scenario.inputs.clone());
     let clock = Timestamp::parse(payload.str_at("clock")).unwrap_or(scenario.generated_at);
     let role = Role::from_id(payload.str_at("role")).unwrap_or(Role::ReleaseManager);
+    // Sessions saved before share links have no history; they load, but cannot be shared.
+    let history = match payload.get("history") {
+        Some(value) => {
+            share::actions_from_value(value).map_err(|e| StoredError::Corrupted(e.to_string()))?
+        }
+        None => Vec::new(),
+    };
     Ok(Snapshot {
-        session: Session::restore(scenario, inputs, log, statuses),
+        session: Session::restore(scenario, inputs, log, statuses, history),
         clock,
         role,
     })

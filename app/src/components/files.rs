@@ -89,9 +89,56 @@ pub fn FilesPanel() -> impl IntoView {
                 <p class="hint">"The artifact bundle appears after step 5, which needs an approved retention review."</p>
             </Show>
         </div>
+        <ShareLink/>
         <div class="file-inputs">
             <ImportPackage/>
             <VerifyFile/>
+        </div>
+    }
+}
+
+/// A link that carries the scenario, what was done and the clock, for opening this session elsewhere.
+#[component]
+fn ShareLink() -> impl IntoView {
+    let state = app_state();
+    let link = RwSignal::new(None::<String>);
+    let make = move |_| {
+        let snapshot = state.snapshot();
+        if snapshot.session.history().is_empty()
+            && snapshot
+                .session
+                .log()
+                .entries()
+                .iter()
+                .any(|e| !e.kind.is_upstream())
+        {
+            state.warn("This session was saved before share links existed, so it cannot be replayed; start fresh to share.");
+            return;
+        }
+        let fragment = closeout_core::share::encode(&snapshot);
+        let base = web_sys::window()
+            .and_then(|w| {
+                Some(format!(
+                    "{}{}",
+                    w.location().origin().ok()?,
+                    w.location().pathname().ok()?
+                ))
+            })
+            .unwrap_or_default();
+        let url = format!("{base}#{fragment}");
+        browser::copy_text(&url);
+        link.set(Some(url));
+    };
+    view! {
+        <div class="share">
+            <button type="button" data-testid="share-create" on:click=make>"Make a share link"</button>
+            <span class="hint">
+                "It carries the scenario, what you did and the clock (not the records); opening it replays the session to the same digests. Nothing is sent anywhere."
+            </span>
+            {move || link.get().map(|url| view! {
+                <label class="visually-hidden" for="share-link">"Share link"</label>
+                <input id="share-link" type="text" readonly data-testid="share-link" prop:value=url/>
+            })}
         </div>
     }
 }

@@ -107,6 +107,40 @@ pub fn Toolbar() -> impl IntoView {
             </div>
         </section>
         <ResetConfirm/>
+        <ShareConfirm/>
+    }
+}
+
+/// The in-page confirmation before a shared session replaces this one.
+#[component]
+pub fn ShareConfirm() -> impl IntoView {
+    let state = app_state();
+    view! {
+        <Show when=move || state.pending_share.with(Option::is_some)>
+            <div class="confirm" role="alertdialog" aria-labelledby="share-confirm-text">
+                <p id="share-confirm-text">
+                    {move || {
+                        let name = state.pending_share.with(|s| s.as_ref().map(|s| s.session.scenario.name.clone())).unwrap_or_default();
+                        format!("Open the shared {name} session? It replaces the steps run in this browser.")
+                    }}
+                </p>
+                <button
+                    type="button"
+                    class="danger"
+                    data-testid="share-confirm"
+                    on:click=move |_| {
+                        if let Some(snapshot) = state.pending_share.get_untracked() {
+                            state.accept_share(snapshot);
+                        }
+                    }
+                >
+                    "Open the shared session"
+                </button>
+                <button type="button" data-testid="share-cancel" on:click=move |_| state.pending_share.set(None)>
+                    "Keep my session"
+                </button>
+            </div>
+        </Show>
     }
 }
 

@@ -150,13 +150,32 @@ pub struct StepOutcome {
     pub blocked_reason: Option<String>,
 }
 
-/// A closeout in progress: the scenario, the current inputs, the evidence log and each step's status.
+/// Something the user did to a session. Replaying a session's actions on its scenario rebuilds it,
+/// record for record (share links rest on this).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// A step run that succeeded.
+    Run {
+        step: u8,
+        role: Role,
+        input: Value,
+        at: Timestamp,
+    },
+    /// "Run remaining steps".
+    RunRemaining { at: Timestamp },
+    /// An input saved without running its step (the accepted-risk form).
+    SetInput { step: u8, input: Value },
+}
+
+/// A closeout in progress: the scenario, the current inputs, the evidence log, each step's status and
+/// the actions that made them.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Session {
     pub scenario: Scenario,
     inputs: Value,
     log: EvidenceLog,
     status: Vec<StepStatus>,
+    history: Vec<Action>,
 }
 
 impl Session {
@@ -169,6 +188,7 @@ impl Session {
             scenario,
             log,
             status: vec![StepStatus::Pending; 10],
+            history: Vec::new(),
         }
     }
 
@@ -178,6 +198,7 @@ impl Session {
         inputs: Value,
         log: EvidenceLog,
         status: Vec<StepStatus>,
+        history: Vec<Action>,
     ) -> Session {
         let mut status = status;
         status.resize(10, StepStatus::Pending);
@@ -186,6 +207,29 @@ impl Session {
             inputs,
             log,
             status,
+            history,
+        }
+    }
+
+    /// What the user did, in order.
+    pub fn history(&self) -> &[Action] {
+        &self.history
+    }
+
+    /// Applies one action, as the user did it; a run that fails now is an error.
+    pub fn apply(&mut self, action: &Action) -> Result<(), StepError> {
+        match action {
+            Action::Run {
+                step,
+                role,
+                input,
+                at,
+            } => self.run_step(*step, *role, input, *at).map(drop),
+            Action::RunRemaining { at } => {
+                self.run_remaining(*at);
+                Ok(())
+            }
+            Action::SetInput { step, input } => self.set_input(*step, input.clone()),
         }
     }
 
@@ -236,7 +280,11 @@ impl Session {
             9 => inputs::worker(&fields).map(drop),
             _ => inputs::final_decision(&fields).map(drop),
         }?;
-        self.inputs.set(key, input);
+        self.inputs.set(key, input.clone());
+        self.history.push(Action::SetInput {
+            step: number,
+            input,
+        });
         Ok(())
     }
 
@@ -251,6 +299,23 @@ impl Session {
     /// Runs one step as `role` with `input` at `now`. On success the step's records are appended and its
     /// input becomes the session's current input for it; on error nothing changes.
     pub fn run_step(
+        &mut self,
+        number: u8,
+        role: Role,
+        input: &Value,
+        now: Timestamp,
+    ) -> Result<StepOutcome, StepError> {
+        let outcome = self.run_step_unrecorded(number, role, input, now)?;
+        self.history.push(Action::Run {
+            step: number,
+            role,
+            input: input.clone(),
+            at: now,
+        });
+        Ok(outcome)
+    }
+
+    fn run_step_unrecorded(
         &mut self,
         number: u8,
         role: Role,
@@ -332,12 +397,13 @@ impl Session {
                 continue;
             }
             let input = self.input_for(catalog.number);
-            let result = self.run_step(catalog.number, catalog.owner, &input, now);
+            let result = self.run_step_unrecorded(catalog.number, catalog.owner, &input, now);
             if let Err(error) = &result {
                 self.status[index] = StepStatus::Blocked(error.to_string());
             }
             results.push((catalog.number, result));
         }
+        self.history.push(Action::RunRemaining { at: now });
         results
     }
 
