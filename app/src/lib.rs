@@ -12,6 +12,7 @@ use closeout_core::stored;
 use components::banners::Banners;
 use components::chain::ChainPanel;
 use components::decision::DecisionPanel;
+use components::demo::DemoPanel;
 use components::diagram::FlowDiagram;
 use components::files::FilesPanel;
 use components::flow::{StepList, StepPanel};
@@ -40,7 +41,13 @@ pub fn App() -> impl IntoView {
             role: state.role.get(),
         };
         if state.storage.with_untracked(StorageState::saves) {
-            let result = storage::save(&snapshot);
+            // A session nobody has touched is not kept: a fresh visitor, a reset or "next prospect"
+            // leaves storage empty.
+            let result = if is_pristine(&snapshot) {
+                storage::clear().map_or_else(StorageState::Unavailable, |()| StorageState::Saving)
+            } else {
+                storage::save(&snapshot)
+            };
             if state.storage.get_untracked() != result {
                 state.storage.set(result);
             }
@@ -81,6 +88,7 @@ pub fn App() -> impl IntoView {
         <main id="main" class="content">
             <Banners/>
             <Intro/>
+            <DemoPanel/>
             <Toolbar/>
             <section id="flow" class="flow" aria-labelledby="steps-heading">
                 <h2 id="steps-heading">"The ten closeout steps"</h2>
@@ -114,6 +122,15 @@ pub fn App() -> impl IntoView {
         <Footer/>
     }
     .into_any()
+}
+
+/// Whether a snapshot is a scenario as it starts: nothing run, clock at its start, the first role.
+fn is_pristine(snapshot: &stored::Snapshot) -> bool {
+    let session = &snapshot.session;
+    session.history().is_empty()
+        && session.log().entries().iter().all(|e| e.kind.is_upstream())
+        && snapshot.clock == session.scenario.generated_at
+        && snapshot.role == closeout_core::STEPS[0].owner
 }
 
 /// Opens the `#share=` fragment of the page's address, if any, then removes it from the address so a

@@ -92,3 +92,17 @@ pub fn save(snapshot: &Snapshot) -> StorageState {
 pub fn clear() -> Result<(), String> {
     local_storage()?.remove_item(KEY).map_err(|e| describe(&e))
 }
+
+/// Removes every key this sandbox keeps ("next prospect").
+pub fn clear_everything() -> Result<(), String> {
+    let storage = local_storage()?;
+    let length = storage.length().map_err(|e| describe(&e))?;
+    let keys: Vec<String> = (0..length)
+        .filter_map(|i| storage.key(i).ok().flatten())
+        .filter(|k| k.starts_with("closeout-sandbox"))
+        .collect();
+    for key in keys {
+        storage.remove_item(&key).map_err(|e| describe(&e))?;
+    }
+    Ok(())
+}

@@ -83,12 +83,25 @@ async fn app_lists_the_ten_steps_and_saves_the_session() {
         "footer says: {text}"
     );
     settle().await;
+    assert_eq!(
+        local_storage().get_item(KEY).unwrap(),
+        None,
+        "an untouched session is not saved"
+    );
+    let run: web_sys::HtmlElement = container
+        .query_selector("[data-testid='step-1-run']")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    run.click();
+    settle().await;
     let saved = local_storage()
         .get_item(KEY)
         .unwrap()
-        .expect("the session is saved");
+        .expect("the session is saved once a step ran");
     let snapshot = stored::load(&saved).expect("what is saved loads back");
     assert_eq!(snapshot.session.scenario.name, "accepted-risk");
+    assert_eq!(snapshot.session.statuses()[0].code(), "done");
     drop(mounted);
     container.remove();
 }

@@ -7,6 +7,7 @@
 pub mod bundle;
 pub mod counters;
 pub mod decision;
+pub mod demo;
 pub mod escalation;
 pub mod evidence;
 pub mod flow;

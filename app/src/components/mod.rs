@@ -3,6 +3,7 @@
 pub mod banners;
 pub mod chain;
 pub mod decision;
+pub mod demo;
 pub mod diagram;
 pub mod editor;
 pub mod files;

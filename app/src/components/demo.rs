@@ -1,0 +1,142 @@
+//! Presenter mode for a 30-minute demo: one-click presets, the talk track of the selected step, a timer
+//! against the plan, and "next prospect", which wipes every trace of the session.
+
+use super::app_state;
+use crate::storage;
+use closeout_core::demo::{preset, talk_track, PRESETS, SECTIONS};
+use leptos::prelude::*;
+use std::time::Duration;
+
+fn clock_text(seconds: u32) -> String {
+    format!("{:02}:{:02}", seconds / 60, seconds % 60)
+}
+
+/// The presenter panel.
+#[component]
+pub fn DemoPanel() -> impl IntoView {
+    let state = app_state();
+    let running = RwSignal::new(false);
+    let elapsed = RwSignal::new(0u32);
+    // Not named `section`: the view macro would take it for the <section> element.
+    let current_section = RwSignal::new(0usize);
+    let section_started = RwSignal::new(0u32);
+    if let Ok(handle) = set_interval_with_handle(
+        move || {
+            if running.get_untracked() {
+                elapsed.update(|e| *e += 1);
+            }
+        },
+        Duration::from_secs(1),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
+    let apply = move |id: &'static str| match preset(id) {
+        Ok((snapshot, message)) => {
+            state.replace(snapshot);
+            state
+                .selected
+                .set(if id == "live-before-dry-run" { 9 } else { 1 });
+            state.say(message);
+        }
+        Err(error) => state.warn(error),
+    };
+    let next_prospect = move |_| {
+        running.set(false);
+        elapsed.set(0);
+        current_section.set(0);
+        section_started.set(0);
+        let cleared = storage::clear_everything();
+        state.start(crate::state::FIRST_SCENARIO);
+        match cleared {
+            Ok(()) => state
+                .say("Ready for the next prospect: the previous session and its storage are gone."),
+            Err(error) => state.warn(format!(
+                "The session was reset, but storage could not be cleared: {error}"
+            )),
+        }
+    };
+    let pace = move || {
+        let (name, planned) = SECTIONS[current_section.get()];
+        let in_section = elapsed.get().saturating_sub(section_started.get());
+        let planned_total: u32 = SECTIONS[..=current_section.get()]
+            .iter()
+            .map(|(_, m)| m * 60)
+            .sum();
+        let over_section = in_section.saturating_sub(planned * 60);
+        let over_total = elapsed.get().saturating_sub(planned_total);
+        let text = if over_total > 0 || over_section > 0 {
+            format!(
+                "Running long: {} over the plan for “{name}”",
+                clock_text(over_section.max(over_total))
+            )
+        } else {
+            format!(
+                "On time: {} of {planned} min in “{name}”",
+                clock_text(in_section)
+            )
+        };
+        (over_total > 0 || over_section > 0, text)
+    };
+    view! {
+        <details class="demo card" data-testid="demo-mode">
+            <summary>"Presenter mode (for a 30-minute demo)"</summary>
+            <div class="demo-grid">
+                <section aria-label="Presets">
+                    <h3>"Presets"</h3>
+                    <div class="presets">
+                        {PRESETS
+                            .iter()
+                            .map(|(id, label)| {
+                                let id = *id;
+                                view! { <button type="button" data-testid=format!("preset-{id}") on:click=move |_| apply(id)>{*label}</button> }
+                            })
+                            .collect_view()}
+                    </div>
+                    <button type="button" class="danger" data-testid="next-prospect" on:click=next_prospect>
+                        "Next prospect (wipe everything)"
+                    </button>
+                </section>
+                <section aria-label="Talk track" data-testid="talk-track">
+                    {move || {
+                        let step = state.selected.get();
+                        talk_track(step).map(|track| view! {
+                            <h3>{format!("Talk track: step {step}")}</h3>
+                            <p>{track.say}</p>
+                            <h4>"Ask"</h4>
+                            <ul>{track.ask.iter().map(|q| view! { <li>{*q}</li> }).collect_view()}</ul>
+                        })
+                    }}
+                </section>
+                <section aria-label="Timer" class="timer">
+                    <h3>"Timer"</h3>
+                    <p class="elapsed" data-testid="demo-elapsed">{move || format!("{} / 30:00", clock_text(elapsed.get()))}</p>
+                    <p data-testid="demo-pace" class=move || if pace().0 { "message warn" } else { "message ok" }>{move || pace().1}</p>
+                    <button type="button" data-testid="demo-timer-toggle" on:click=move |_| running.update(|r| *r = !*r)>
+                        {move || if running.get() { "Pause" } else { "Start" }}
+                    </button>
+                    <button
+                        type="button"
+                        data-testid="demo-next-section"
+                        // Braces: a bare `>=` would end the tag for the view macro.
+                        prop:disabled=move || { current_section.get() + 1 >= SECTIONS.len() }
+                        on:click=move |_| {
+                            current_section.update(|s| *s = (*s + 1).min(SECTIONS.len() - 1));
+                            section_started.set(elapsed.get_untracked());
+                        }
+                    >
+                        "Next section"
+                    </button>
+                    <ol class="plan">
+                        {SECTIONS
+                            .iter()
+                            .enumerate()
+                            .map(|(index, (name, minutes))| view! {
+                                <li class:current=move || current_section.get() == index>{format!("{name}: {minutes} min")}</li>
+                            })
+                            .collect_view()}
+                    </ol>
+                </section>
+            </div>
+        </details>
+    }
+}
