@@ -19,6 +19,7 @@ use components::flow::{StepList, StepPanel};
 use components::oversight::{CountersPanel, EscalationPanel};
 use components::report::AuditReport;
 use components::toolbar::Toolbar;
+use components::walkthrough::WalkthroughPanel;
 use leptos::prelude::*;
 use state::AppState;
 use storage::StorageState;
@@ -76,6 +77,9 @@ pub fn App() -> impl IntoView {
         },
     );
     on_cleanup(move || listener.remove());
+    // The walkthrough notes every step panel the trainee opens, and keeps its progress.
+    // The walkthrough keeps what the trainee opened and wrote.
+    Effect::new(move |_| state.walkthrough.with(storage::save_walkthrough));
     // A share link opens on load, and when one is pasted into this tab's address bar.
     open_share_from_location(state);
     let hash_listener = window_event_listener(leptos::ev::hashchange, move |_| {
@@ -88,6 +92,7 @@ pub fn App() -> impl IntoView {
         <main id="main" class="content">
             <Banners/>
             <Intro/>
+            <WalkthroughPanel/>
             <DemoPanel/>
             <Toolbar/>
             <section id="flow" class="flow" aria-labelledby="steps-heading">

@@ -43,6 +43,8 @@ pub struct AppState {
     pub pending_reset: RwSignal<Option<String>>,
     /// A shared session waiting for the user to confirm it may replace theirs.
     pub pending_share: RwSignal<Option<Snapshot>>,
+    /// The trainee's walkthrough progress (what they opened and wrote).
+    pub walkthrough: RwSignal<closeout_core::walkthrough::Progress>,
 }
 
 impl AppState {
@@ -63,6 +65,7 @@ impl AppState {
             last_run: RwSignal::new(None),
             pending_reset: RwSignal::new(None),
             pending_share: RwSignal::new(None),
+            walkthrough: RwSignal::new(storage::load_walkthrough()),
         })
     }
 
@@ -80,6 +83,27 @@ impl AppState {
         self.clock.set(snapshot.clock);
         self.role.set(snapshot.role);
         self.last_run.set(None);
+    }
+
+    /// Notes that the trainee opened (or ran) a step's panel.
+    pub fn viewed(&self, step: u8) {
+        if !self
+            .walkthrough
+            .with_untracked(|p| p.viewed_steps.contains(&step))
+        {
+            self.walkthrough.update(|p| {
+                p.viewed_steps.insert(step);
+            });
+        }
+    }
+
+    /// Notes that the trainee opened a part of the page.
+    pub fn opened(&self, part: &str) {
+        if !self.walkthrough.with_untracked(|p| p.opened.contains(part)) {
+            self.walkthrough.update(|p| {
+                p.opened.insert(part.to_string());
+            });
+        }
     }
 
     pub fn say(&self, text: impl Into<String>) {
@@ -117,6 +141,7 @@ impl AppState {
 
     /// Runs one step as the current role with `input`.
     pub fn run_step(&self, number: u8, input: &Value) {
+        self.viewed(number);
         let role = self.role.get_untracked();
         let now = self.clock.get_untracked();
         let mut result = None;

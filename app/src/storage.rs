@@ -106,3 +106,26 @@ pub fn clear_everything() -> Result<(), String> {
     }
     Ok(())
 }
+
+/// The localStorage key of the trainee's walkthrough progress.
+pub const WALKTHROUGH_KEY: &str = "closeout-sandbox.walkthrough.v1";
+
+/// The walkthrough progress saved in this browser, or a fresh one.
+pub fn load_walkthrough() -> closeout_core::walkthrough::Progress {
+    local_storage()
+        .ok()
+        .and_then(|s| s.get_item(WALKTHROUGH_KEY).ok().flatten())
+        .map(|text| closeout_core::walkthrough::Progress::from_text(&text))
+        .unwrap_or_default()
+}
+
+/// Saves the walkthrough progress; an empty one is removed instead.
+pub fn save_walkthrough(progress: &closeout_core::walkthrough::Progress) {
+    if let Ok(storage) = local_storage() {
+        let _ = if *progress == closeout_core::walkthrough::Progress::default() {
+            storage.remove_item(WALKTHROUGH_KEY)
+        } else {
+            storage.set_item(WALKTHROUGH_KEY, &progress.to_text())
+        };
+    }
+}

@@ -24,6 +24,7 @@ pub mod share;
 pub mod steps;
 pub mod stored;
 pub mod time;
+pub mod walkthrough;
 
 pub use roles::Role;
 pub use steps::{Step, STEPS};

@@ -45,6 +45,9 @@ pub fn DemoPanel() -> impl IntoView {
         elapsed.set(0);
         current_section.set(0);
         section_started.set(0);
+        state
+            .walkthrough
+            .set(closeout_core::walkthrough::Progress::default());
         let cleared = storage::clear_everything();
         state.start(crate::state::FIRST_SCENARIO);
         match cleared {

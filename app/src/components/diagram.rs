@@ -102,11 +102,15 @@ pub fn FlowDiagram() -> impl IntoView {
                             role="button"
                             data-testid=format!("diagram-step-{number}")
                             data-state=status
-                            on:click=move |_| state.selected.set(number)
+                            on:click=move |_| {
+                                state.selected.set(number);
+                                state.viewed(number);
+                            }
                             on:keydown=move |ev| {
                                 if ev.key() == "Enter" || ev.key() == " " {
                                     ev.prevent_default();
                                     state.selected.set(number);
+                                    state.viewed(number);
                                 }
                             }
                         >

@@ -34,7 +34,10 @@ pub fn StepList() -> impl IntoView {
                                 type="button"
                                 class="step-button"
                                 aria-current=move || (state.selected.get() == number).then_some("step")
-                                on:click=move |_| state.selected.set(number)
+                                on:click=move |_| {
+                                    state.selected.set(number);
+                                    state.viewed(number);
+                                }
                             >
                                 <span class="step-number">{number}</span>
                                 <span class="step-name">{step.name}</span>

@@ -11,6 +11,7 @@ pub mod flow;
 pub mod oversight;
 pub mod report;
 pub mod toolbar;
+pub mod walkthrough;
 
 use crate::state::AppState;
 use leptos::prelude::*;
