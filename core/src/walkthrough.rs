@@ -93,7 +93,7 @@ impl Progress {
     }
 }
 
-fn latest<'a>(session: &'a Session, kind: RecordKind) -> Option<&'a Value> {
+fn latest(session: &Session, kind: RecordKind) -> Option<&Value> {
     session
         .log()
         .latest(kind, session.release_record_ref())
