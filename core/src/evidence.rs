@@ -234,7 +234,11 @@ pub fn verify_chain(chain: &Value) -> Result<ChainReport, ChainError> {
         .get("entries")
         .and_then(Value::as_array)
         .ok_or_else(|| ChainError::unreadable("$.entries must be an array"))?;
-    let release_record_ref = chain.get("release_record_ref").and_then(Value::as_str);
+    // Every record must belong to the chain's release; a chain without one is not a chain file.
+    let release_record_ref = chain
+        .get("release_record_ref")
+        .and_then(Value::as_str)
+        .ok_or_else(|| ChainError::unreadable("$.release_record_ref must be a string"))?;
     let mut seen: HashMap<String, (RecordKind, Value)> = HashMap::new();
     let mut prev = GENESIS.to_string();
     for (index, item) in entries.iter().enumerate() {
@@ -274,9 +278,7 @@ pub fn verify_chain(chain: &Value) -> Result<ChainReport, ChainError> {
         if item.str_at("entry_digest") != expected_entry {
             return Err(tampered("entry_digest does not match the entry".into()));
         }
-        if release_record_ref
-            .is_some_and(|reference| record.str_at("release_record_ref") != reference)
-        {
+        if record.str_at("release_record_ref") != release_record_ref {
             return Err(tampered(
                 "the record belongs to another release than the chain's release_record_ref".into(),
             ));
