@@ -43,6 +43,8 @@ pub struct AppState {
     pub pending_reset: RwSignal<Option<String>>,
     /// A shared session waiting for the user to confirm it may replace theirs.
     pub pending_share: RwSignal<Option<Snapshot>>,
+    /// The release decision at the sandbox clock, computed once for every view that shows it.
+    pub decision: Memo<closeout_core::decision::Decision>,
     /// The trainee's walkthrough progress (what they opened and wrote).
     pub walkthrough: RwSignal<closeout_core::walkthrough::Progress>,
 }
@@ -55,9 +57,16 @@ impl AppState {
             Some(snapshot) => snapshot,
             None => fresh(FIRST_SCENARIO)?,
         };
+        let session = RwSignal::new(snapshot.session);
+        let clock = RwSignal::new(snapshot.clock);
+        let decision = Memo::new(move |_| {
+            let now = clock.get();
+            session.with(|s| s.decision(now))
+        });
         Ok(AppState {
-            session: RwSignal::new(snapshot.session),
-            clock: RwSignal::new(snapshot.clock),
+            session,
+            clock,
+            decision,
             role: RwSignal::new(snapshot.role),
             selected: RwSignal::new(1),
             notice: RwSignal::new(None),

@@ -20,10 +20,7 @@ fn state_label(code: &str) -> &'static str {
 #[component]
 pub fn DecisionPanel() -> impl IntoView {
     let state = app_state();
-    let decision = Memo::new(move |_| {
-        let now = state.clock.get();
-        state.session.with(|s| s.decision(now))
-    });
+    let decision = state.decision;
     let seq_of = move |id: &str| state.session.with(|s| s.log().by_id(id).map(|e| e.seq));
     view! {
         <div class="decision" data-testid="decision" data-state=move || decision.with(|d| d.state.code())>

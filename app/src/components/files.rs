@@ -26,13 +26,15 @@ struct Imported {
 #[component]
 pub fn FilesPanel() -> impl IntoView {
     let state = app_state();
-    let artifact = move || {
+    // The latest artifact bundle, found once per change of the session for the buttons and downloads.
+    let artifact = Memo::new(move |_| {
         state.session.with(|s| {
             s.log()
                 .latest(RecordKind::ArtifactBundle, s.release_record_ref())
                 .map(|e| e.record.clone())
         })
-    };
+    });
+    let no_artifact = move || artifact.with(Option::is_none);
     let offer = move |name: &str, media: &str, bytes: Result<Vec<u8>, String>| match bytes
         .and_then(|b| browser::download(name, media, &b))
     {
@@ -63,7 +65,7 @@ pub fn FilesPanel() -> impl IntoView {
             Ok(pretty_string(&chain).into_bytes()),
         );
     };
-    let download_zip = move |_| match artifact() {
+    let download_zip = move |_| match artifact.get_untracked() {
         Some(record) => offer(
             "closeout-artifact-bundle.zip",
             "application/zip",
@@ -71,7 +73,7 @@ pub fn FilesPanel() -> impl IntoView {
         ),
         None => state.warn("There is no artifact bundle yet: run step 5 first."),
     };
-    let download_json = move |_| match artifact() {
+    let download_json = move |_| match artifact.get_untracked() {
         Some(record) => offer(
             "closeout-artifact-bundle.json",
             "application/json",
@@ -83,13 +85,13 @@ pub fn FilesPanel() -> impl IntoView {
         <div class="file-actions">
             <button type="button" data-testid="export-package" on:click=export>"Download trial package (.json)"</button>
             <button type="button" data-testid="download-chain" on:click=download_chain>"Download evidence chain (.json)"</button>
-            <button type="button" data-testid="download-bundle" prop:disabled=move || artifact().is_none() on:click=download_zip>
+            <button type="button" data-testid="download-bundle" prop:disabled=no_artifact on:click=download_zip>
                 "Download artifact bundle (.zip)"
             </button>
-            <button type="button" data-testid="download-bundle-json" prop:disabled=move || artifact().is_none() on:click=download_json>
+            <button type="button" data-testid="download-bundle-json" prop:disabled=no_artifact on:click=download_json>
                 "Download artifact bundle (.json)"
             </button>
-            <Show when=move || artifact().is_none()>
+            <Show when=no_artifact>
                 <p class="hint">"The artifact bundle appears after step 5, which needs an approved retention review."</p>
             </Show>
         </div>

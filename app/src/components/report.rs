@@ -11,10 +11,7 @@ use leptos::prelude::*;
 #[component]
 pub fn AuditReport() -> impl IntoView {
     let state = app_state();
-    let decision = Memo::new(move |_| {
-        let now = state.clock.get();
-        state.session.with(|s| s.decision(now))
-    });
+    let decision = state.decision;
     let print = move |_| {
         if let Some(window) = web_sys::window() {
             if window.print().is_err() {
