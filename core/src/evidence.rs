@@ -59,12 +59,20 @@ fn entry_digest_of(
     ]))
 }
 
-/// An append-only hash chain of records, with an index from id to position.
+/// An append-only hash chain of records, with an index from id to position and one from (kind, release
+/// record ref) to positions, so "the latest record of a kind" never walks the log.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EvidenceLog {
     entries: Vec<Entry>,
     by_id: HashMap<String, usize>,
+    by_kind: HashMap<(RecordKind, String), Vec<usize>>,
+    by_link: HashMap<(RecordKind, &'static str, String), Vec<usize>>,
 }
+
+/// The fields by which records name the record they follow from (a delivery its summary or alert plan, a
+/// worker run its retry plan, an alert plan its health report), indexed so that following a link costs
+/// the records linked, not the log.
+pub const LINK_FIELDS: [&str; 4] = ["summary_id", "plan_id", "retry_plan_id", "health_id"];
 
 impl EvidenceLog {
     pub fn new() -> EvidenceLog {
@@ -96,12 +104,63 @@ impl EvidenceLog {
         })
     }
 
-    /// Adds an entry whose digests are already known to be right, indexing its id.
+    /// Adds an entry whose digests are already known to be right, indexing its id, kind and release.
     fn push(&mut self, entry: Entry) -> &Entry {
-        self.by_id
-            .insert(entry.id().to_string(), self.entries.len());
+        let index = self.entries.len();
+        self.by_id.insert(entry.id().to_string(), index);
+        self.by_kind
+            .entry((
+                entry.kind,
+                entry.record.str_at("release_record_ref").to_string(),
+            ))
+            .or_default()
+            .push(index);
+        for field in LINK_FIELDS {
+            if let Some(value) = entry.record.get(field).and_then(Value::as_str) {
+                self.by_link
+                    .entry((entry.kind, field, value.to_string()))
+                    .or_default()
+                    .push(index);
+            }
+        }
         self.entries.push(entry);
-        &self.entries[self.entries.len() - 1]
+        &self.entries[index]
+    }
+
+    /// Forgets the entries from `len` on, as if they had never been appended: a step that fails part-way
+    /// leaves the log as it was. Costs what was appended since `len`, not the log's length.
+    pub(crate) fn roll_back_to(&mut self, len: usize) {
+        while self.entries.len() > len {
+            let Some(entry) = self.entries.pop() else {
+                break;
+            };
+            let index = self.entries.len();
+            if self.by_id.get(entry.id()) == Some(&index) {
+                self.by_id.remove(entry.id());
+            }
+            let key = (
+                entry.kind,
+                entry.record.str_at("release_record_ref").to_string(),
+            );
+            if let Some(positions) = self.by_kind.get_mut(&key) {
+                positions.retain(|&p| p != index);
+                if positions.is_empty() {
+                    self.by_kind.remove(&key);
+                }
+            }
+            for field in LINK_FIELDS {
+                let Some(value) = entry.record.get(field).and_then(Value::as_str) else {
+                    continue;
+                };
+                let key = (entry.kind, field, value.to_string());
+                if let Some(positions) = self.by_link.get_mut(&key) {
+                    positions.retain(|&p| p != index);
+                    if positions.is_empty() {
+                        self.by_link.remove(&key);
+                    }
+                }
+            }
+        }
     }
 
     /// Seals a freshly built record (fills in its id and hash) and appends it.
@@ -128,18 +187,41 @@ impl EvidenceLog {
 
     /// The latest record of a kind for a release record ref (D-9: always scoped to the ref).
     pub fn latest(&self, kind: RecordKind, release_record_ref: &str) -> Option<&Entry> {
-        self.entries
-            .iter()
-            .rev()
-            .find(|e| e.kind == kind && e.record.str_at("release_record_ref") == release_record_ref)
+        self.positions(kind, release_record_ref)
+            .last()
+            .map(|&index| &self.entries[index])
     }
 
     /// Every record of a kind for a release record ref, oldest first.
     pub fn all(&self, kind: RecordKind, release_record_ref: &str) -> impl Iterator<Item = &Entry> {
-        let reference = release_record_ref.to_string();
-        self.entries
+        self.positions(kind, release_record_ref)
             .iter()
-            .filter(move |e| e.kind == kind && e.record.str_at("release_record_ref") == reference)
+            .map(|&index| &self.entries[index])
+    }
+
+    /// Every record of a kind for a release record ref whose link `field` (one of [`LINK_FIELDS`]) names
+    /// `id`, oldest first.
+    pub fn linked<'a>(
+        &'a self,
+        kind: RecordKind,
+        release_record_ref: &'a str,
+        field: &'static str,
+        id: &str,
+    ) -> impl Iterator<Item = &'a Entry> + 'a {
+        debug_assert!(LINK_FIELDS.contains(&field), "{field} is not indexed");
+        self.by_link
+            .get(&(kind, field, id.to_string()))
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .map(|&index| &self.entries[index])
+            .filter(move |e| e.record.str_at("release_record_ref") == release_record_ref)
+    }
+
+    fn positions(&self, kind: RecordKind, release_record_ref: &str) -> &[usize] {
+        // The key borrows nothing, so it is built once per query (a short string), never per entry.
+        self.by_kind
+            .get(&(kind, release_record_ref.to_string()))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The chain file, `evidence-chain.json`.
@@ -364,4 +446,75 @@ pub fn verify_chain(chain: &Value) -> Result<ChainReport, ChainError> {
         entries: entries.len(),
         head_digest: prev,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::flow::Session;
+    use crate::scenario::Scenario;
+
+    #[test]
+    fn rolling_back_leaves_the_log_as_if_nothing_had_been_appended() {
+        let scenario = Scenario::built_in("accepted-risk").expect("built-in");
+        let now = scenario.generated_at;
+        let mut session = Session::start(scenario.clone());
+        session.run_remaining(now);
+        let full = session.log().clone();
+        let seeded = Session::start(scenario).log().clone();
+        let mut rolled = full.clone();
+        rolled.roll_back_to(seeded.len());
+        // Entries and all three indexes are those of the seeded log.
+        assert_eq!(rolled, seeded);
+        // And the same records appended again give the same log, digests included.
+        for entry in &full.entries()[seeded.len()..] {
+            rolled.append(entry.kind, entry.record.clone());
+        }
+        assert_eq!(rolled, full);
+    }
+
+    #[test]
+    fn latest_all_and_linked_are_scoped_to_the_release() {
+        let scenario = Scenario::built_in("accepted-risk").expect("built-in");
+        let reference = scenario.release_record_ref.clone();
+        let now = scenario.generated_at;
+        let mut session = Session::start(scenario);
+        session.run_remaining(now);
+        let log = session.log();
+        let summary = log
+            .latest(crate::record::RecordKind::CloseoutSummary, &reference)
+            .expect("a summary");
+        let linked: Vec<_> = log
+            .linked(
+                crate::record::RecordKind::ConnectorDelivery,
+                &reference,
+                "summary_id",
+                summary.id(),
+            )
+            .map(|e| e.seq)
+            .collect();
+        let scanned: Vec<_> = log
+            .entries()
+            .iter()
+            .filter(|e| {
+                e.kind == crate::record::RecordKind::ConnectorDelivery
+                    && e.record.str_at("summary_id") == summary.id()
+            })
+            .map(|e| e.seq)
+            .collect();
+        assert!(!linked.is_empty());
+        assert_eq!(linked, scanned);
+        assert!(log
+            .latest(crate::record::RecordKind::CloseoutSummary, "another-release")
+            .is_none());
+        assert_eq!(
+            log.linked(
+                crate::record::RecordKind::ConnectorDelivery,
+                "another-release",
+                "summary_id",
+                summary.id()
+            )
+            .count(),
+            0
+        );
+    }
 }

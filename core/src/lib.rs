@@ -23,6 +23,7 @@ pub mod scenario;
 pub mod share;
 pub mod steps;
 pub mod stored;
+pub mod synthetic;
 pub mod time;
 pub mod walkthrough;
 

@@ -441,8 +441,7 @@ pub fn export_session(session: &Session, now: Timestamp) -> Value {
         let id = s.str_at("summary_id");
         let mut refs = vec![id.to_string()];
         refs.extend(
-            log.all(RecordKind::ConnectorDelivery, reference)
-                .filter(|d| d.record.str_at("summary_id") == id)
+            log.linked(RecordKind::ConnectorDelivery, reference, "summary_id", id)
                 .map(|d| d.id().to_string()),
         );
         Value::object([
@@ -545,8 +544,7 @@ pub fn export_session(session: &Session, now: Timestamp) -> Value {
         .map(|plan| {
             let plan_id = plan.str_at("plan_id");
             let providers: Vec<Value> = log
-                .all(RecordKind::ConnectorDelivery, reference)
-                .filter(|d| d.record.str_at("plan_id") == plan_id)
+                .linked(RecordKind::ConnectorDelivery, reference, "plan_id", plan_id)
                 .flat_map(|d| {
                     d.record
                         .get("providers")

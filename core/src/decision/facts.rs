@@ -104,10 +104,12 @@ pub fn facts_from_log(
         facts.delivery_state =
             Some(summary_delivery_state(log, reference, summary.id()).to_string());
         cite(3, summary.id());
-        for delivery in log
-            .all(RecordKind::ConnectorDelivery, reference)
-            .filter(|d| d.record.str_at("summary_id") == summary.id())
-        {
+        for delivery in log.linked(
+            RecordKind::ConnectorDelivery,
+            reference,
+            "summary_id",
+            summary.id(),
+        ) {
             cite(8, delivery.id());
         }
     }
@@ -155,8 +157,7 @@ pub fn facts_from_log(
         cite(6, health.id());
         let health_id = health.id();
         if let Some(plan) = log
-            .all(RecordKind::AlertPlan, reference)
-            .filter(|p| p.record.str_at("health_id") == health_id)
+            .linked(RecordKind::AlertPlan, reference, "health_id", health_id)
             .last()
         {
             let suppressed_reason = plan
@@ -165,8 +166,12 @@ pub fn facts_from_log(
                 .and_then(Value::as_str)
                 .map(String::from);
             let alert_deliveries: Vec<&str> = log
-                .all(RecordKind::ConnectorDelivery, reference)
-                .filter(|d| d.record.str_at("plan_id") == plan.id())
+                .linked(
+                    RecordKind::ConnectorDelivery,
+                    reference,
+                    "plan_id",
+                    plan.id(),
+                )
                 .map(|d| d.record.str_at("delivery_state"))
                 .collect();
             let any_delivered = alert_deliveries
@@ -194,10 +199,7 @@ pub fn facts_from_log(
         cite(8, plan.id());
         let plan_id = plan.id();
         let mut dry_run_done = false;
-        for run in log
-            .all(RecordKind::WorkerRun, reference)
-            .filter(|r| r.record.str_at("retry_plan_id") == plan_id)
-        {
+        for run in log.linked(RecordKind::WorkerRun, reference, "retry_plan_id", plan_id) {
             let live = run.record.get("dry_run").and_then(Value::as_bool) == Some(false);
             let completed = run.record.str_at("state") == "completed";
             facts.worker_runs.push(WorkerFacts {

@@ -372,12 +372,15 @@ pub fn closeout_calls(
 /// The delivery records of a summary (first delivery and redeliveries), oldest first.
 pub fn closeout_deliveries<'a>(
     log: &'a EvidenceLog,
-    reference: &str,
+    reference: &'a str,
     summary_id: &str,
 ) -> impl Iterator<Item = &'a crate::evidence::Entry> {
-    let summary_id = summary_id.to_string();
-    log.all(RecordKind::ConnectorDelivery, reference)
-        .filter(move |e| e.record.str_at("summary_id") == summary_id)
+    log.linked(
+        RecordKind::ConnectorDelivery,
+        reference,
+        "summary_id",
+        summary_id,
+    )
 }
 
 /// Step 4: the retention review request and its decision.

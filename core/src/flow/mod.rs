@@ -336,39 +336,48 @@ impl Session {
         );
         let fields = Fields::new(input, &path)?;
         let before = self.log.len();
-        let mut scratch = self.log.clone();
-        let blocked_reason = match number {
-            1 => evidence_steps::readiness_bundle(&mut scratch, &self.scenario, now),
-            2 => evidence_steps::archive_manifest(&mut scratch, &self.scenario, &fields, now)?,
-            3 => evidence_steps::closeout_summary(&mut scratch, &self.scenario, &fields, now)?,
-            4 => {
-                evidence_steps::retention_review(&mut scratch, &self.scenario, role, &fields, now)?
-            }
-            5 => evidence_steps::artifact_bundle(&mut scratch, &self.scenario, now)?,
-            6 => operations::retention_health(&mut scratch, &self.scenario, &fields, now)?,
-            7 => operations::retention_alerts(&mut scratch, &self.scenario, &fields, now)?,
-            8 => operations::retry_plan(&mut scratch, &self.scenario, role, &fields, now)?,
-            9 => operations::retry_worker(&mut scratch, &self.scenario, role, &fields, now)?,
-            _ => {
-                let input = inputs::final_decision(&fields)?;
-                let decision = decision::decide_log(
-                    &scratch,
-                    &self.scenario.release_record_ref,
-                    input.accepted_risk.as_ref(),
-                    now,
-                );
-                let record = decision::final_decision_record(
-                    &decision,
-                    &scratch,
-                    &self.scenario.release_record_ref,
-                    &input.audit_case_ref,
-                    now,
-                );
-                scratch.append(RecordKind::FinalDecision, record);
-                None
+        // The step appends straight to the log; if it fails part-way, what it appended is rolled back.
+        // (Cloning the log per step made every step cost the whole log.)
+        let scratch = &mut self.log;
+        let scenario = &self.scenario;
+        let result = (|| -> Result<Option<String>, StepError> {
+            Ok(match number {
+                1 => evidence_steps::readiness_bundle(scratch, scenario, now),
+                2 => evidence_steps::archive_manifest(scratch, scenario, &fields, now)?,
+                3 => evidence_steps::closeout_summary(scratch, scenario, &fields, now)?,
+                4 => evidence_steps::retention_review(scratch, scenario, role, &fields, now)?,
+                5 => evidence_steps::artifact_bundle(scratch, scenario, now)?,
+                6 => operations::retention_health(scratch, scenario, &fields, now)?,
+                7 => operations::retention_alerts(scratch, scenario, &fields, now)?,
+                8 => operations::retry_plan(scratch, scenario, role, &fields, now)?,
+                9 => operations::retry_worker(scratch, scenario, role, &fields, now)?,
+                _ => {
+                    let input = inputs::final_decision(&fields)?;
+                    let decision = decision::decide_log(
+                        scratch,
+                        &scenario.release_record_ref,
+                        input.accepted_risk.as_ref(),
+                        now,
+                    );
+                    let record = decision::final_decision_record(
+                        &decision,
+                        scratch,
+                        &scenario.release_record_ref,
+                        &input.audit_case_ref,
+                        now,
+                    );
+                    scratch.append(RecordKind::FinalDecision, record);
+                    None
+                }
+            })
+        })();
+        let blocked_reason = match result {
+            Ok(reason) => reason,
+            Err(error) => {
+                self.log.roll_back_to(before);
+                return Err(error);
             }
         };
-        self.log = scratch;
         if let Some(key) = INPUT_KEYS[usize::from(number) - 1] {
             self.inputs.set(key, input.clone());
         }

@@ -405,11 +405,8 @@ pub fn retry_worker(
     )?;
     let plan_id = plan.id().to_string();
     let dry_run_before = log
-        .all(RecordKind::WorkerRun, reference)
-        .filter(|run| {
-            run.record.str_at("retry_plan_id") == plan_id
-                && run.record.get("dry_run").and_then(Value::as_bool) == Some(true)
-        })
+        .linked(RecordKind::WorkerRun, reference, "retry_plan_id", &plan_id)
+        .filter(|run| run.record.get("dry_run").and_then(Value::as_bool) == Some(true))
         .last()
         .map(|run| run.id().to_string());
     if !settings.dry_run {
