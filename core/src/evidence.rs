@@ -504,7 +504,10 @@ mod tests {
         assert!(!linked.is_empty());
         assert_eq!(linked, scanned);
         assert!(log
-            .latest(crate::record::RecordKind::CloseoutSummary, "another-release")
+            .latest(
+                crate::record::RecordKind::CloseoutSummary,
+                "another-release"
+            )
             .is_none());
         assert_eq!(
             log.linked(

@@ -4,6 +4,7 @@
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
@@ -20,21 +21,34 @@ const TYPES = {
   '.png': 'image/png',
 };
 
-/** Serves dist/ on 127.0.0.1 at a free port; resolves to { origin, close }. */
-export async function serveDist() {
-  await stat(join(DIST, 'index.html')).catch(() => {
-    throw new Error(`no release build at ${DIST}: run \`cargo xtask build\` first`);
+/**
+ * Serves `root` (dist/ unless told) on 127.0.0.1 at a free port; resolves to { origin, close }. With
+ * `gzip`, files go out gzip-compressed (level 9, compressed once) to clients that accept it, as a real
+ * static host would serve them: the benchmarks measure transfer that way.
+ */
+export async function serveDist(root = DIST, { gzip = false } = {}) {
+  const compressed = new Map();
+  const dir = resolve(root);
+  await stat(join(dir, 'index.html')).catch(() => {
+    throw new Error(`no release build at ${dir}: run \`cargo xtask build\` first`);
   });
   const server = createServer(async (request, response) => {
     const path = decodeURIComponent(new URL(request.url, 'http://localhost').pathname);
-    const file = normalize(join(DIST, path.endsWith('/') ? `${path}index.html` : path));
-    if (!file.startsWith(DIST)) {
+    const file = normalize(join(dir, path.endsWith('/') ? `${path}index.html` : path));
+    if (!file.startsWith(dir)) {
       response.writeHead(403).end();
       return;
     }
     try {
       const body = await readFile(file);
-      response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      const headers = { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' };
+      if (gzip && /\bgzip\b/.test(request.headers['accept-encoding'] ?? '')) {
+        if (!compressed.has(file)) compressed.set(file, gzipSync(body, { level: 9 }));
+        response.writeHead(200, { ...headers, 'content-encoding': 'gzip' });
+        response.end(compressed.get(file));
+        return;
+      }
+      response.writeHead(200, headers);
       response.end(body);
     } catch {
       response.writeHead(404).end('not found');

@@ -2,13 +2,17 @@
 //!
 //! - `serve`: install what the web build needs, build the sandbox and serve it on http://127.0.0.1:8080.
 //! - `test`: install what the tests need, then run every check CI runs, stopping at the first failure.
+//! - `bench`: the benchmarks (native and browser), printed as one table and written into BENCHMARKS.md.
+//! - `size`: the first-load size against its budget.
 //!
 //! Everything a fresh machine lacks is installed here, so README's Quick start is the whole setup.
 
+mod bench;
 mod checks;
 mod csp;
 mod setup;
 mod shell;
+mod size;
 
 use std::process::ExitCode;
 
@@ -19,6 +23,9 @@ commands:
   test               install what is missing, then run every check CI runs (fmt, clippy, native and
                      browser tests, release build, Playwright); ends with `N passed, N failed`
   build              install what is missing and make the release build in dist/
+  size               the release build's first-load size (gzip -9, exact) against the 150 KB budget
+  bench [--quick]    native (criterion) and browser benchmarks, budgets and sizes in one table;
+                     writes the numbers into BENCHMARKS.md (--quick: 10 and 1,000 records only)
   csp                (Trunk's post-build hook) add the Content-Security-Policy to a release build";
 
 fn main() -> ExitCode {
@@ -27,6 +34,8 @@ fn main() -> ExitCode {
         Some("serve") => serve(&args[1..]),
         Some("test") => checks::run_all(),
         Some("csp") => csp::run(),
+        Some("size") => size::run(),
+        Some("bench") => bench::run(&args[1..]),
         Some("build") => setup::web_tools().and_then(|()| checks::release_build().map(|_| ())),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");

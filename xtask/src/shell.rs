@@ -48,6 +48,19 @@ pub fn output_of(program: &str, args: &[&str]) -> Option<String> {
         .then(|| String::from_utf8_lossy(&output.stdout).trim().to_string())
 }
 
+/// Like [`output_of`], run in `dir`.
+pub fn output_of_in(dir: &std::path::Path, program: &str, args: &[&str]) -> Option<String> {
+    let output = Command::new(program)
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .ok()?;
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&output.stdout).trim().to_string())
+}
+
 /// How many tests a runner said passed and failed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Counts {

@@ -1,0 +1,152 @@
+//! The first-load size budget: every file of the release build (all of them are fetched on first load:
+//! the page, Trunk's loader, the Wasm, the stylesheet, the icon), gzip-compressed at level 9, summed.
+//! Sizes are exact bytes, so the check is deterministic; times are never checked.
+
+use crate::shell;
+use flate2::write::GzEncoder;
+use flate2::Compression;
+use std::io::Write;
+use std::path::Path;
+
+/// The budget from issue 6: at most 150 KB gzip transferred on first load.
+pub const FIRST_LOAD_BUDGET: u64 = 150 * 1000;
+
+/// One file of the build: its name, raw and gzip-9 sizes.
+pub struct FileSize {
+    pub name: String,
+    pub raw: u64,
+    pub gzip: u64,
+}
+
+/// The files of `dist` with their sizes, largest first.
+pub fn measure(dist: &Path) -> Result<Vec<FileSize>, String> {
+    let entries = std::fs::read_dir(dist).map_err(|e| {
+        format!(
+            "cannot read the release build in {}: {e} (run `cargo xtask build`)",
+            dist.display()
+        )
+    })?;
+    let mut files = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| format!("cannot list {}: {e}", dist.display()))?;
+        let path = entry.path();
+        if !path.is_file() {
+            continue;
+        }
+        let bytes =
+            std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        files.push(FileSize {
+            name: entry.file_name().to_string_lossy().into_owned(),
+            raw: bytes.len() as u64,
+            gzip: gzip_len(&bytes)?,
+        });
+    }
+    if files.is_empty() {
+        return Err(format!("{} holds no files", dist.display()));
+    }
+    files.sort_by_key(|f| std::cmp::Reverse(f.gzip));
+    Ok(files)
+}
+
+fn gzip_len(bytes: &[u8]) -> Result<u64, String> {
+    let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
+    encoder
+        .write_all(bytes)
+        .and_then(|()| encoder.finish())
+        .map(|out| out.len() as u64)
+        .map_err(|e| format!("gzip failed: {e}"))
+}
+
+/// Prints the files and the total against the budget; an error when the total is over it.
+pub fn check(dist: &Path) -> Result<(), String> {
+    let files = measure(dist)?;
+    print!("{}", table(&files));
+    let total: u64 = files.iter().map(|f| f.gzip).sum();
+    if total > FIRST_LOAD_BUDGET {
+        return Err(format!(
+            "first load is {total} B gzip, over the budget of {FIRST_LOAD_BUDGET} B by {} B",
+            total - FIRST_LOAD_BUDGET
+        ));
+    }
+    println!(
+        "first load {total} B gzip, within the budget of {FIRST_LOAD_BUDGET} B ({} B to spare)",
+        FIRST_LOAD_BUDGET - total
+    );
+    Ok(())
+}
+
+/// A markdown table of the files and their total.
+pub fn table(files: &[FileSize]) -> String {
+    let mut out = String::from("| file | bytes | gzip -9 |\n|---|---:|---:|\n");
+    for file in files {
+        out.push_str(&format!(
+            "| {} | {} | {} |\n",
+            file.name,
+            group(file.raw),
+            group(file.gzip)
+        ));
+    }
+    let raw: u64 = files.iter().map(|f| f.raw).sum();
+    let gzip: u64 = files.iter().map(|f| f.gzip).sum();
+    out.push_str(&format!(
+        "| **total** (budget {}) | {} | **{}** |\n",
+        group(FIRST_LOAD_BUDGET),
+        group(raw),
+        group(gzip)
+    ));
+    out
+}
+
+/// 1234567 -> "1,234,567".
+pub fn group(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `cargo xtask size`: the release build's first-load size against the budget.
+pub fn run() -> Result<(), String> {
+    check(&shell::root().join("dist"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_thousands() {
+        assert_eq!(group(0), "0");
+        assert_eq!(group(999), "999");
+        assert_eq!(group(1000), "1,000");
+        assert_eq!(group(1234567), "1,234,567");
+    }
+
+    #[test]
+    fn a_build_over_the_budget_fails_and_one_under_passes() {
+        let dir = std::env::temp_dir().join(format!("closeout-size-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        // Incompressible bytes: gzip cannot shrink them below the budget.
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let noise: Vec<u8> = (0..FIRST_LOAD_BUDGET + 10_000)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                state as u8
+            })
+            .collect();
+        std::fs::write(dir.join("big.wasm"), &noise).expect("write");
+        let over = check(&dir);
+        std::fs::write(dir.join("big.wasm"), b"small").expect("write");
+        let under = check(&dir);
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(over.is_err_and(|e| e.contains("over the budget")));
+        assert_eq!(under, Ok(()));
+    }
+}
