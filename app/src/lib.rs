@@ -35,25 +35,40 @@ pub fn App() -> impl IntoView {
         }
     };
     provide_context(state);
+    // Saving waits until the change is on screen (the next frame), and changes made before then are
+    // saved once: a step or "run remaining" shows its result without paying for the save. A page
+    // being hidden or closed saves what is pending at once, so nothing is lost.
+    let save_pending = StoredValue::new(false);
     Effect::new(move |_| {
-        let snapshot = stored::Snapshot {
-            session: state.session.get(),
-            clock: state.clock.get(),
-            role: state.role.get(),
+        state.session.track();
+        state.clock.track();
+        state.role.track();
+        if save_pending.get_value() {
+            return;
+        }
+        save_pending.set_value(true);
+        let save_later = move || {
+            set_timeout(
+                move || save_if_pending(state, save_pending),
+                Default::default(),
+            )
         };
-        if state.storage.with_untracked(StorageState::saves) {
-            // A session nobody has touched is not kept: a fresh visitor, a reset or "next prospect"
-            // leaves storage empty.
-            let result = if is_pristine(&snapshot) {
-                storage::clear().map_or_else(StorageState::Unavailable, |()| StorageState::Saving)
-            } else {
-                storage::save(&snapshot)
-            };
-            if state.storage.get_untracked() != result {
-                state.storage.set(result);
-            }
+        if document().hidden() {
+            save_later();
+        } else {
+            request_animation_frame(save_later);
         }
     });
+    let flush = window_event_listener(leptos::ev::pagehide, move |_| {
+        save_if_pending(state, save_pending)
+    });
+    on_cleanup(move || flush.remove());
+    let flush_hidden = window_event_listener(leptos::ev::visibilitychange, move |_| {
+        if document().hidden() {
+            save_if_pending(state, save_pending)
+        }
+    });
+    on_cleanup(move || flush_hidden.remove());
     let listener = window_event_listener(
         leptos::ev::storage,
         move |event: web_sys::StorageEvent| {
@@ -127,6 +142,31 @@ pub fn App() -> impl IntoView {
         <Footer/>
     }
     .into_any()
+}
+
+/// Saves the session if a save is pending. A session nobody has touched is not kept: a fresh visitor, a
+/// reset or "next prospect" leaves storage empty.
+fn save_if_pending(state: AppState, save_pending: StoredValue<bool>) {
+    if !save_pending.get_value() {
+        return;
+    }
+    save_pending.set_value(false);
+    if !state.storage.with_untracked(StorageState::saves) {
+        return;
+    }
+    let snapshot = stored::Snapshot {
+        session: state.session.get_untracked(),
+        clock: state.clock.get_untracked(),
+        role: state.role.get_untracked(),
+    };
+    let result = if is_pristine(&snapshot) {
+        storage::clear().map_or_else(StorageState::Unavailable, |()| StorageState::Saving)
+    } else {
+        storage::save(&snapshot)
+    };
+    if state.storage.get_untracked() != result {
+        state.storage.set(result);
+    }
 }
 
 /// Whether a snapshot is a scenario as it starts: nothing run, clock at its start, the first role.

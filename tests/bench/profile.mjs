@@ -1,0 +1,31 @@
+// Ad-hoc: CPU profile of one interaction, self time by function (needs a build with the name section).
+import { launchBrowser, serveDist } from '../support/harness.mjs';
+const [dist, button = 'step-1-run'] = process.argv.slice(2);
+const server = await serveDist(dist);
+const browser = await launchBrowser();
+const context = await browser.newContext();
+const page = await context.newPage();
+const cdp = await context.newCDPSession(page);
+await page.goto(`${server.origin}/`);
+await page.getByTestId('step-10').waitFor();
+await page.waitForTimeout(500);
+await cdp.send('Profiler.enable');
+await cdp.send('Profiler.setSamplingInterval', { interval: 50 });
+await cdp.send('Profiler.start');
+const t = await page.evaluate((b) => { const s = performance.now(); document.querySelector(`[data-testid="${b}"]`).click(); return performance.now() - s; }, button);
+await page.waitForTimeout(200);
+const { profile } = await cdp.send('Profiler.stop');
+console.log('click handler sync ms', t.toFixed(2));
+const self = new Map();
+const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+const dt = profile.timeDeltas; let total = 0;
+profile.samples.forEach((id, i) => { const n = byId.get(id); const name = n.callFrame.functionName || '(anon)'; self.set(name, (self.get(name) ?? 0) + dt[i]); total += dt[i]; });
+// inclusive: walk parents
+const parent = new Map(); for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+const incl = new Map();
+profile.samples.forEach((id, i) => { const seen = new Set(); let cur = id; while (cur !== undefined) { const name = byId.get(cur).callFrame.functionName || '(anon)'; if (!seen.has(name)) { incl.set(name, (incl.get(name) ?? 0) + dt[i]); seen.add(name); } cur = parent.get(cur); } });
+console.log('SELF');
+for (const [n, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log((us / 1000).toFixed(2).padStart(8), n.slice(0, 140));
+console.log('INCLUSIVE');
+for (const [n, us] of [...incl].sort((a, b) => b[1] - a[1]).slice(0, 60)) console.log((us / 1000).toFixed(2).padStart(8), n.slice(0, 140));
+await browser.close(); await server.close();
