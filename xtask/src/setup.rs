@@ -35,11 +35,38 @@ pub fn web_tools() -> Result<(), String> {
     )
 }
 
-/// Everything the tests need beyond the web build: Chromium and its driver, and Playwright's core.
-pub fn test_tools() -> Result<(), String> {
+/// Everything the release web build needs: the web tools and wasm-opt (Debian's binaryen, the version
+/// Trunk.toml's `[tools] wasm_opt` names).
+pub fn release_tools() -> Result<(), String> {
     web_tools()?;
+    binaryen()
+}
+
+/// Everything the tests need beyond the release build: Chromium and its driver, and Playwright's core.
+pub fn test_tools() -> Result<(), String> {
+    release_tools()?;
     chromium()?;
     playwright_core()
+}
+
+/// The wasm-opt Trunk runs on release builds; must match `[tools] wasm_opt` in Trunk.toml.
+pub const WASM_OPT_VERSION: &str = "wasm-opt version 108";
+
+fn binaryen() -> Result<(), String> {
+    let found = output_of("wasm-opt", &["--version"]).unwrap_or_default();
+    if found.trim() == WASM_OPT_VERSION {
+        return Ok(());
+    }
+    if !found.is_empty() {
+        return Err(format!(
+            "the release build runs `{WASM_OPT_VERSION}` (Trunk.toml [tools] wasm_opt), but wasm-opt on PATH is `{}`; install Debian's binaryen 108 or change both",
+            found.trim()
+        ));
+    }
+    apt_install(
+        "wasm-opt (the release build shrinks the Wasm with it)",
+        &["binaryen"],
+    )
 }
 
 fn wasm_target() -> Result<(), String> {
@@ -95,25 +122,28 @@ fn chromium() -> Result<(), String> {
     if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
         return Ok(());
     }
-    let install = "apt-get update && apt-get install -y chromium chromium-driver";
+    apt_install(
+        "Debian's Chromium and ChromeDriver (the browser tests)",
+        &["chromium", "chromium-driver"],
+    )
+}
+
+/// Installs Debian packages when root; otherwise says the exact command to run.
+fn apt_install(what: &str, packages: &[&str]) -> Result<(), String> {
+    let list = packages.join(" ");
     if !is_root() {
         return Err(format!(
-            "the browser tests need Debian's Chromium and ChromeDriver; run as root:\n    sudo sh -c '{install}'"
+            "{what} is missing; run as root:\n    sudo sh -c 'apt-get update && apt-get install -y {list}'"
         ));
     }
-    shell::step("installing Debian's chromium and chromium-driver (one time)");
+    shell::step(&format!("installing {list} from Debian (one time)"));
     shell::run_inherited(shell::command("apt-get").arg("update"), "apt-get update")?;
     shell::run_inherited(
         shell::command("apt-get")
-            .args([
-                "install",
-                "-y",
-                "--no-install-recommends",
-                "chromium",
-                "chromium-driver",
-            ])
+            .args(["install", "-y", "--no-install-recommends"])
+            .args(packages)
             .env("DEBIAN_FRONTEND", "noninteractive"),
-        "apt-get install chromium chromium-driver",
+        &format!("apt-get install {list}"),
     )
 }
 
