@@ -56,27 +56,42 @@ fn write_value(out: &mut String, value: &Value) {
 
 fn write_string(out: &mut String, s: &str) {
     out.push('"');
-    for ch in s.chars() {
-        match ch {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            // CPython escapes everything outside ' '..='~', so DEL (0x7f) is escaped too, even though the
-            // spec's prose says otherwise: digests must match what CPython writes.
-            ' '..='~' => out.push(ch),
-            _ => {
-                let mut units = [0u16; 2];
-                for unit in ch.encode_utf16(&mut units) {
-                    let _ = write!(out, "\\u{unit:04x}");
-                }
+    // Runs of printable ASCII other than `"` and `\\` are copied as they are, in one go: most of a
+    // record is such text, and copying it a character at a time was the writer's main cost.
+    let mut rest = s;
+    while let Some(index) = rest
+        .bytes()
+        .position(|b| !(b' '..=b'~').contains(&b) || b == b'"' || b == b'\\')
+    {
+        out.push_str(&rest[..index]);
+        let Some(ch) = rest[index..].chars().next() else {
+            break;
+        };
+        write_escaped(out, ch);
+        rest = &rest[index + ch.len_utf8()..];
+    }
+    out.push_str(rest);
+    out.push('"');
+}
+
+fn write_escaped(out: &mut String, ch: char) {
+    match ch {
+        '"' => out.push_str("\\\""),
+        '\\' => out.push_str("\\\\"),
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        '\u{8}' => out.push_str("\\b"),
+        '\u{c}' => out.push_str("\\f"),
+        // CPython escapes everything outside ' '..='~', so DEL (0x7f) is escaped too, even though the
+        // spec's prose says otherwise: digests must match what CPython writes.
+        _ => {
+            let mut units = [0u16; 2];
+            for unit in ch.encode_utf16(&mut units) {
+                let _ = write!(out, "\\u{unit:04x}");
             }
         }
     }
-    out.push('"');
 }
 
 /// Python's `repr` of a finite float: the shortest digits that round-trip, in fixed notation when the
