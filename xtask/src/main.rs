@@ -37,7 +37,7 @@ fn main() -> ExitCode {
         Some("csp") => csp::run(),
         Some("size") => size::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
-        Some("build") => setup::release_tools().and_then(|()| checks::release_build().map(|_| ())),
+        Some("build") => setup::web_tools().and_then(|()| checks::release_build().map(|_| ())),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             Ok(())

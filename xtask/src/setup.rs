@@ -35,38 +35,11 @@ pub fn web_tools() -> Result<(), String> {
     )
 }
 
-/// Everything the release web build needs: the web tools and wasm-opt (Debian's binaryen, the version
-/// Trunk.toml's `[tools] wasm_opt` names).
-pub fn release_tools() -> Result<(), String> {
-    web_tools()?;
-    binaryen()
-}
-
-/// Everything the tests need beyond the release build: Chromium and its driver, and Playwright's core.
+/// Everything the tests need beyond the web build: Chromium and its driver, and Playwright's core.
 pub fn test_tools() -> Result<(), String> {
-    release_tools()?;
+    web_tools()?;
     chromium()?;
     playwright_core()
-}
-
-/// The wasm-opt Trunk runs on release builds; must match `[tools] wasm_opt` in Trunk.toml.
-pub const WASM_OPT_VERSION: &str = "wasm-opt version 108";
-
-fn binaryen() -> Result<(), String> {
-    let found = output_of("wasm-opt", &["--version"]).unwrap_or_default();
-    if found.trim() == WASM_OPT_VERSION {
-        return Ok(());
-    }
-    if !found.is_empty() {
-        return Err(format!(
-            "the release build runs `{WASM_OPT_VERSION}` (Trunk.toml [tools] wasm_opt), but wasm-opt on PATH is `{}`; install Debian's binaryen 108 or change both",
-            found.trim()
-        ));
-    }
-    apt_install(
-        "wasm-opt (the release build shrinks the Wasm with it)",
-        &["binaryen"],
-    )
 }
 
 fn wasm_target() -> Result<(), String> {
