@@ -87,6 +87,10 @@ async function coldLoad(browser, origin) {
   await page.waitForFunction(() => window.__bench.stepsOnScreen !== undefined, null, { timeout: 30_000 });
   await page.waitForLoadState('networkidle');
   const nav = await page.evaluate(() => window.__bench.stepsOnScreen);
+  // Each interaction is timed on its own, as a person clicks: after the page has gone idle (the
+  // previous change's deferred save included), never in the middle of the last one's work.
+  const settle = () => page.evaluate(() => new Promise((done) => setTimeout(done, 150)));
+  await settle();
 
   const step = await page.evaluate(timeClick, {
     button: '[data-testid="step-1-run"]',
@@ -95,18 +99,22 @@ async function coldLoad(browser, origin) {
   });
   // The first step pays for compiling the code it runs for the first time (V8 compiles Wasm lazily);
   // the second shows a step once that is done. (Its run button is in the panel of the selected step.)
+  await settle();
   await page.getByTestId('step-2').getByRole('button').click();
   await page.waitForSelector('[data-testid="step-2-run"]');
+  await settle();
   const secondStep = await page.evaluate(timeClick, {
     button: '[data-testid="step-2-run"]',
     target: '[data-testid="step-2"]',
     state: 'done',
   });
+  await settle();
   const runAll = await page.evaluate(timeClick, {
     button: '[data-testid="run-all"]',
     target: '[data-testid="decision"]',
     state: 'ready_with_accepted_risk',
   });
+  await settle();
   const saves = await page.evaluate(() =>
     performance.getEntriesByName('closeout:save').map((entry) => entry.duration));
   await cdp.send('HeapProfiler.collectGarbage');
