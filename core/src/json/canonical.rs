@@ -74,13 +74,24 @@ fn write_string(out: &mut String, s: &str) {
     out.push('"');
 }
 
+/// The two-character escapes both the canonical and the pretty writer use.
+pub(super) fn short_escape(ch: char) -> Option<&'static str> {
+    Some(match ch {
+        '"' => "\\\"",
+        '\\' => "\\\\",
+        '\n' => "\\n",
+        '\r' => "\\r",
+        '\t' => "\\t",
+        _ => return None,
+    })
+}
+
 fn write_escaped(out: &mut String, ch: char) {
+    if let Some(escape) = short_escape(ch) {
+        out.push_str(escape);
+        return;
+    }
     match ch {
-        '"' => out.push_str("\\\""),
-        '\\' => out.push_str("\\\\"),
-        '\n' => out.push_str("\\n"),
-        '\r' => out.push_str("\\r"),
-        '\t' => out.push_str("\\t"),
         '\u{8}' => out.push_str("\\b"),
         '\u{c}' => out.push_str("\\f"),
         // CPython escapes everything outside ' '..='~', so DEL (0x7f) is escaped too, even though the
