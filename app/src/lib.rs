@@ -36,8 +36,9 @@ pub fn App() -> impl IntoView {
     };
     provide_context(state);
     // Saving waits until the change is on screen (the next frame), and changes made before then are
-    // saved once: a step or "run remaining" shows its result without paying for the save. A page
-    // being hidden or closed saves what is pending at once, so nothing is lost.
+    // saved once: a step or "run remaining" shows its result without paying for the save. Where no
+    // frame comes (a hidden or throttled page), a timer saves within SAVE_AT_LATEST; a page being
+    // hidden or closed saves what is pending at once, so nothing is lost.
     let save_pending = StoredValue::new(false);
     Effect::new(move |_| {
         state.session.track();
@@ -47,16 +48,12 @@ pub fn App() -> impl IntoView {
             return;
         }
         save_pending.set_value(true);
-        let save_later = move || {
-            set_timeout(
-                move || save_if_pending(state, save_pending),
-                Default::default(),
-            )
-        };
+        let save = move || save_if_pending(state, save_pending);
         if document().hidden() {
-            save_later();
+            set_timeout(save, Default::default());
         } else {
-            request_animation_frame(save_later);
+            request_animation_frame(move || set_timeout(save, Default::default()));
+            set_timeout(save, SAVE_AT_LATEST);
         }
     });
     let flush = window_event_listener(leptos::ev::pagehide, move |_| {
@@ -143,6 +140,9 @@ pub fn App() -> impl IntoView {
     }
     .into_any()
 }
+
+/// The longest a change waits to be saved when the page draws no frame.
+const SAVE_AT_LATEST: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// Saves the session if a save is pending. A session nobody has touched is not kept: a fresh visitor, a
 /// reset or "next prospect" leaves storage empty.

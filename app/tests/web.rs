@@ -94,11 +94,16 @@ async fn app_lists_the_ten_steps_and_saves_the_session() {
         .unwrap()
         .unchecked_into();
     run.click();
-    settle().await;
-    let saved = local_storage()
-        .get_item(KEY)
-        .unwrap()
-        .expect("the session is saved once a step ran");
+    // The app saves after the next frame (or within 250 ms when no frame comes); wait up to 5 s.
+    let mut saved = None;
+    for _ in 0..100 {
+        settle().await;
+        saved = local_storage().get_item(KEY).unwrap();
+        if saved.is_some() {
+            break;
+        }
+    }
+    let saved = saved.expect("the session is saved once a step ran");
     let snapshot = stored::load(&saved).expect("what is saved loads back");
     assert_eq!(snapshot.session.scenario.name, "accepted-risk");
     assert_eq!(snapshot.session.statuses()[0].code(), "done");
