@@ -124,7 +124,7 @@ fn wasm_bench_build(root: &Path) -> Result<PathBuf, String> {
     )?;
     std::fs::write(
         out.join("index.html"),
-        "<!doctype html><meta charset=\"utf-8\"><title>closeout-bench</title>\n",
+        "<!doctype html><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\"><title>closeout-bench</title>\n",
     )
     .map_err(|e| format!("cannot write the bench page: {e}"))?;
     Ok(out)
