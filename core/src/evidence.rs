@@ -65,8 +65,42 @@ fn entry_digest_of(
 pub struct EvidenceLog {
     entries: Vec<Entry>,
     by_id: HashMap<String, usize>,
-    by_kind: HashMap<(RecordKind, String), Vec<usize>>,
-    by_link: HashMap<(RecordKind, &'static str, String), Vec<usize>>,
+    by_kind: HashMap<KindKey, Vec<usize>>,
+    by_link: HashMap<LinkKey, Vec<usize>>,
+    /// For an entry whose id an earlier entry already had: that earlier entry's position.
+    shadowed: HashMap<usize, usize>,
+}
+
+type KindKey = (RecordKind, String);
+type LinkKey = (RecordKind, &'static str, String);
+
+/// Where an entry is indexed: its kind and release, and each link field it carries.
+fn index_keys(entry: &Entry) -> (KindKey, Vec<LinkKey>) {
+    let kind_key = (
+        entry.kind,
+        entry.record.str_at("release_record_ref").to_string(),
+    );
+    let link_keys = LINK_FIELDS
+        .into_iter()
+        .filter_map(|field| {
+            let value = entry.record.get(field).and_then(Value::as_str)?;
+            Some((entry.kind, field, value.to_string()))
+        })
+        .collect();
+    (kind_key, link_keys)
+}
+
+/// Takes the last-appended position `index` out of an index (positions are kept in append order, so it
+/// is the last one).
+fn forget<K: Eq + std::hash::Hash>(index_map: &mut HashMap<K, Vec<usize>>, key: K, index: usize) {
+    if let Some(positions) = index_map.get_mut(&key) {
+        if positions.last() == Some(&index) {
+            positions.pop();
+        }
+        if positions.is_empty() {
+            index_map.remove(&key);
+        }
+    }
 }
 
 /// The fields by which records name the record they follow from (a delivery its summary or alert plan, a
@@ -107,21 +141,15 @@ impl EvidenceLog {
     /// Adds an entry whose digests are already known to be right, indexing its id, kind and release.
     fn push(&mut self, entry: Entry) -> &Entry {
         let index = self.entries.len();
-        self.by_id.insert(entry.id().to_string(), index);
-        self.by_kind
-            .entry((
-                entry.kind,
-                entry.record.str_at("release_record_ref").to_string(),
-            ))
-            .or_default()
-            .push(index);
-        for field in LINK_FIELDS {
-            if let Some(value) = entry.record.get(field).and_then(Value::as_str) {
-                self.by_link
-                    .entry((entry.kind, field, value.to_string()))
-                    .or_default()
-                    .push(index);
-            }
+        if let Some(earlier) = self.by_id.insert(entry.id().to_string(), index) {
+            // The same id again (a step re-run at the same time): `by_id` names the latest, and a
+            // roll-back must give the earlier one its place back.
+            self.shadowed.insert(index, earlier);
+        }
+        let (kind_key, link_keys) = index_keys(&entry);
+        self.by_kind.entry(kind_key).or_default().push(index);
+        for key in link_keys {
+            self.by_link.entry(key).or_default().push(index);
         }
         self.entries.push(entry);
         &self.entries[index]
@@ -136,29 +164,15 @@ impl EvidenceLog {
             };
             let index = self.entries.len();
             if self.by_id.get(entry.id()) == Some(&index) {
-                self.by_id.remove(entry.id());
-            }
-            let key = (
-                entry.kind,
-                entry.record.str_at("release_record_ref").to_string(),
-            );
-            if let Some(positions) = self.by_kind.get_mut(&key) {
-                positions.retain(|&p| p != index);
-                if positions.is_empty() {
-                    self.by_kind.remove(&key);
-                }
-            }
-            for field in LINK_FIELDS {
-                let Some(value) = entry.record.get(field).and_then(Value::as_str) else {
-                    continue;
+                match self.shadowed.remove(&index) {
+                    Some(earlier) => self.by_id.insert(entry.id().to_string(), earlier),
+                    None => self.by_id.remove(entry.id()),
                 };
-                let key = (entry.kind, field, value.to_string());
-                if let Some(positions) = self.by_link.get_mut(&key) {
-                    positions.retain(|&p| p != index);
-                    if positions.is_empty() {
-                        self.by_link.remove(&key);
-                    }
-                }
+            }
+            let (kind_key, link_keys) = index_keys(&entry);
+            forget(&mut self.by_kind, kind_key, index);
+            for key in link_keys {
+                forget(&mut self.by_link, key, index);
             }
         }
     }
@@ -470,6 +484,23 @@ mod tests {
             rolled.append(entry.kind, entry.record.clone());
         }
         assert_eq!(rolled, full);
+    }
+
+    #[test]
+    fn rolling_back_a_repeated_id_gives_the_earlier_record_its_place_back() {
+        let scenario = Scenario::built_in("accepted-risk").expect("built-in");
+        let now = scenario.generated_at;
+        let mut session = Session::start(scenario);
+        session.run_remaining(now);
+        let mut log = session.log().clone();
+        let before = log.clone();
+        let last = log.entries()[log.len() - 1].clone();
+        // The same record again: the same id, a new entry.
+        log.append(last.kind, last.record.clone());
+        assert_eq!(log.by_id(last.id()).map(|e| e.seq), Some(before.len()));
+        log.roll_back_to(before.len());
+        assert_eq!(log.by_id(last.id()).map(|e| e.seq), Some(last.seq));
+        assert_eq!(log, before);
     }
 
     #[test]
