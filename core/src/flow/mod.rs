@@ -6,6 +6,7 @@ mod evidence_steps;
 pub mod inputs;
 mod operations;
 
+pub use evidence_steps::closeout_deliveries;
 pub use operations::{failed_deliveries, summary_delivery_state, FailedDelivery};
 
 use crate::decision::{self, Decision};
@@ -338,46 +339,14 @@ impl Session {
         let before = self.log.len();
         // The step appends straight to the log; if it fails part-way, what it appended is rolled back.
         // (Cloning the log per step made every step cost the whole log.)
-        let scratch = &mut self.log;
-        let scenario = &self.scenario;
-        let result = (|| -> Result<Option<String>, StepError> {
-            Ok(match number {
-                1 => evidence_steps::readiness_bundle(scratch, scenario, now),
-                2 => evidence_steps::archive_manifest(scratch, scenario, &fields, now)?,
-                3 => evidence_steps::closeout_summary(scratch, scenario, &fields, now)?,
-                4 => evidence_steps::retention_review(scratch, scenario, role, &fields, now)?,
-                5 => evidence_steps::artifact_bundle(scratch, scenario, now)?,
-                6 => operations::retention_health(scratch, scenario, &fields, now)?,
-                7 => operations::retention_alerts(scratch, scenario, &fields, now)?,
-                8 => operations::retry_plan(scratch, scenario, role, &fields, now)?,
-                9 => operations::retry_worker(scratch, scenario, role, &fields, now)?,
-                _ => {
-                    let input = inputs::final_decision(&fields)?;
-                    let decision = decision::decide_log(
-                        scratch,
-                        &scenario.release_record_ref,
-                        input.accepted_risk.as_ref(),
-                        now,
-                    );
-                    let record = decision::final_decision_record(
-                        &decision,
-                        scratch,
-                        &scenario.release_record_ref,
-                        &input.audit_case_ref,
-                        now,
-                    );
-                    scratch.append(RecordKind::FinalDecision, record);
-                    None
+        let blocked_reason =
+            match append_step_records(&mut self.log, &self.scenario, number, role, &fields, now) {
+                Ok(reason) => reason,
+                Err(error) => {
+                    self.log.roll_back_to(before);
+                    return Err(error);
                 }
-            })
-        })();
-        let blocked_reason = match result {
-            Ok(reason) => reason,
-            Err(error) => {
-                self.log.roll_back_to(before);
-                return Err(error);
-            }
-        };
+            };
         if let Some(key) = INPUT_KEYS[usize::from(number) - 1] {
             self.inputs.set(key, input.clone());
         }
@@ -429,4 +398,41 @@ impl Session {
             now,
         )
     }
+}
+
+/// Appends one step's records to the log; `Some(reason)` when it ran but could not finish its job. On
+/// an error, records it already appended stay in the log for the caller to roll back.
+fn append_step_records(
+    log: &mut EvidenceLog,
+    scenario: &Scenario,
+    number: u8,
+    role: Role,
+    fields: &Fields<'_>,
+    now: Timestamp,
+) -> Result<Option<String>, StepError> {
+    Ok(match number {
+        1 => evidence_steps::readiness_bundle(log, scenario, now),
+        2 => evidence_steps::archive_manifest(log, scenario, fields, now)?,
+        3 => evidence_steps::closeout_summary(log, scenario, fields, now)?,
+        4 => evidence_steps::retention_review(log, scenario, role, fields, now)?,
+        5 => evidence_steps::artifact_bundle(log, scenario, now)?,
+        6 => operations::retention_health(log, scenario, fields, now)?,
+        7 => operations::retention_alerts(log, scenario, fields, now)?,
+        8 => operations::retry_plan(log, scenario, role, fields, now)?,
+        9 => operations::retry_worker(log, scenario, role, fields, now)?,
+        _ => {
+            let input = inputs::final_decision(fields)?;
+            let reference = &scenario.release_record_ref;
+            let decision = decision::decide_log(log, reference, input.accepted_risk.as_ref(), now);
+            let record = decision::final_decision_record(
+                &decision,
+                log,
+                reference,
+                &input.audit_case_ref,
+                now,
+            );
+            log.append(RecordKind::FinalDecision, record);
+            None
+        }
+    })
 }
