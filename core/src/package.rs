@@ -5,7 +5,7 @@ use crate::decision::{
     decide, AlertFacts, ArtifactFacts, Decision, Facts, HealthFacts, WorkerFacts,
 };
 use crate::flow::inputs::{self, AcceptedRisk};
-use crate::flow::{summary_delivery_state, Session};
+use crate::flow::{closeout_deliveries, summary_delivery_state, Session};
 use crate::guard::{check_value, UnsafeValue};
 use crate::input::{Fields, InputError};
 use crate::json::{self, strings, JsonError, Value};
@@ -440,10 +440,7 @@ pub fn export_session(session: &Session, now: Timestamp) -> Value {
     let summary = latest(RecordKind::CloseoutSummary).map(|s| {
         let id = s.str_at("summary_id");
         let mut refs = vec![id.to_string()];
-        refs.extend(
-            log.linked(RecordKind::ConnectorDelivery, reference, "summary_id", id)
-                .map(|d| d.id().to_string()),
-        );
+        refs.extend(closeout_deliveries(log, reference, id).map(|d| d.id().to_string()));
         Value::object([
             ("closeout_id", Value::from(id)),
             ("closeout_state", Value::from(s.str_at("closeout_state"))),

@@ -2,7 +2,7 @@
 
 use crate::evidence::EvidenceLog;
 use crate::flow::inputs::AcceptedRisk;
-use crate::flow::summary_delivery_state;
+use crate::flow::{closeout_deliveries, summary_delivery_state};
 use crate::json::Value;
 use crate::record::RecordKind;
 
@@ -104,12 +104,7 @@ pub fn facts_from_log(
         facts.delivery_state =
             Some(summary_delivery_state(log, reference, summary.id()).to_string());
         cite(3, summary.id());
-        for delivery in log.linked(
-            RecordKind::ConnectorDelivery,
-            reference,
-            "summary_id",
-            summary.id(),
-        ) {
+        for delivery in closeout_deliveries(log, reference, summary.id()) {
             cite(8, delivery.id());
         }
     }
