@@ -41,20 +41,16 @@ pub fn run_inherited(command: &mut Command, what: &str) -> Result<(), String> {
 
 /// Runs a command and returns its trimmed standard output, or `None` when it cannot run or fails.
 pub fn output_of(program: &str, args: &[&str]) -> Option<String> {
-    let output = Command::new(program).args(args).output().ok()?;
-    output
-        .status
-        .success()
-        .then(|| String::from_utf8_lossy(&output.stdout).trim().to_string())
+    stdout_of(Command::new(program).args(args))
 }
 
 /// Like [`output_of`], run in `dir`.
 pub fn output_of_in(dir: &std::path::Path, program: &str, args: &[&str]) -> Option<String> {
-    let output = Command::new(program)
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .ok()?;
+    stdout_of(Command::new(program).current_dir(dir).args(args))
+}
+
+fn stdout_of(command: &mut Command) -> Option<String> {
+    let output = command.output().ok()?;
     output
         .status
         .success()
