@@ -4,7 +4,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { sharedBrowser, watchedPage } from './support/harness.mjs';
+import { sharedBrowser, watchedPage, scrollTo } from './support/harness.mjs';
 
 const require = createRequire(import.meta.url);
 const env = sharedBrowser();
@@ -35,6 +35,7 @@ const views = [
   }],
   ['the tamper demonstration and an imported package', async (page) => {
     await page.getByTestId('run-all').click();
+    await scrollTo(page, 'chain', 'files');
     await page.getByText('Tamper demonstration').click();
     await page.getByTestId('tamper-verify').click();
     const sample = await readFile(new URL('./fixtures/sample-evidence-package.json', import.meta.url));

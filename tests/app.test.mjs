@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { sharedBrowser, watchedPage } from './support/harness.mjs';
+import { sharedBrowser, watchedPage, scrollTo } from './support/harness.mjs';
 
 const env = sharedBrowser();
 const SAMPLE = new URL('./fixtures/sample-evidence-package.json', import.meta.url);
@@ -68,6 +68,7 @@ for (const [scenario, state, expected] of [
     await page.locator(`[data-testid="decision"][data-state="${state}"]`).waitFor();
     assert.match(await page.getByTestId('decision').textContent(), new RegExp(state));
     assert.deepEqual(await stepStates(page), expected);
+    await scrollTo(page, 'chain');
     await page.getByTestId('verify-chain').click();
     assert.match(await page.getByTestId('chain-verify-result').textContent(), /^Intact/);
     await close();
@@ -82,9 +83,11 @@ test('running a step shows its record with id and digest; the session survives a
   assert.match(await page.getByTestId('record-digest').first().textContent(), /^[0-9a-f]{64}$/);
   await page.getByTestId('run-all').click();
   const decision = await page.getByTestId('decision').textContent();
+  await scrollTo(page, 'chain');
   const head = await page.locator('[data-testid="entry-20"]').textContent();
   await page.reload();
   await page.getByTestId('step-10').waitFor();
+  await scrollTo(page, 'chain');
   assert.deepEqual(await stepStates(page), Array(10).fill('done'));
   assert.equal(await page.getByTestId('decision').textContent(), decision);
   assert.equal(await page.locator('[data-testid="entry-20"]').textContent(), head);
@@ -142,6 +145,7 @@ test('time travel: a year on, retention has expired and the release is blocked',
 test('export the trial package, then import it: the same decision', async () => {
   const { page, close } = await open();
   await page.getByTestId('run-all').click();
+  await scrollTo(page, 'files');
   const exported = await download(page, 'export-package');
   assert.equal(exported.name, 'trial-package.json');
   assert.equal(JSON.parse(exported.bytes).schema_version, 'cavra.final_closeout_trial.v1');
@@ -158,6 +162,7 @@ test('refused imports name the problem and leave the session and storage as they
   await page.waitForFunction(() => (localStorage.getItem('closeout-sandbox.session.v1') ?? '').includes('"status":"done"'));
   const storedBefore = await page.evaluate(() => JSON.stringify(localStorage));
   const statesBefore = await stepStates(page);
+  await scrollTo(page, 'files');
   const sample = await readFile(SAMPLE, 'utf8');
   const secret = sample.replace('Synthetic retention approval for final closeout trial walkthrough.', 'xoxb-1234567890-abcdefghijkl');
   await page.getByTestId('import-file').setInputFiles({ name: 'secret.json', mimeType: 'application/json', buffer: Buffer.from(secret) });
@@ -174,6 +179,7 @@ test('markup in an imported text field is shown as text, never as HTML', async (
   const { page, close } = await open();
   const sample = JSON.parse(await readFile(SAMPLE, 'utf8'));
   sample.scenario.name = '<img src=x onerror="document.title=\'pwned\'"><script>document.title="pwned"</script>';
+  await scrollTo(page, 'files');
   await page.getByTestId('import-file').setInputFiles({ name: 'markup.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(sample)) });
   await shows(page, 'imported-decision', /<img src=x onerror=/);
   const imported = page.getByTestId('imported-decision');
@@ -185,6 +191,7 @@ test('markup in an imported text field is shown as text, never as HTML', async (
 test('the tamper demonstration fails verification at the edited entry; downloads verify in the page', async () => {
   const { page, close } = await open();
   await page.getByTestId('run-all').click();
+  await scrollTo(page, 'chain', 'files');
   await page.getByText('Tamper demonstration').click();
   await page.getByTestId('tamper-entry').selectOption('12');
   await page.getByTestId('tamper-field').selectOption('decision_state');
@@ -262,6 +269,7 @@ test('phone width: nothing overflows sideways; the flow works from the keyboard 
 test('escalations name whom to tell and why; counters count as the dashboard does', async () => {
   const { page, close } = await open();
   await page.getByTestId('run-all').click();
+  await scrollTo(page, 'decision');
   const counters = await page.getByTestId('counters').textContent();
   assert.match(counters, /Failed deliveries1/);
   assert.match(counters, /Executions failed0/);

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { sharedBrowser, watchedPage } from './support/harness.mjs';
+import { sharedBrowser, watchedPage, scrollTo } from './support/harness.mjs';
 
 const DIR = process.env.CLOSEOUT_HOSTILE_DIR ?? new URL('../target/tmp/hostile-cases', import.meta.url).pathname;
 const env = sharedBrowser();
@@ -29,6 +29,7 @@ test('every hostile package is refused by the app import and changes nothing', a
   await page.waitForFunction(() => (localStorage.getItem('closeout-sandbox.session.v1') ?? '').includes('"final_decision"'));
   const storedBefore = await page.evaluate(() => JSON.stringify(localStorage));
   const decisionBefore = await page.getByTestId('decision').textContent();
+  await scrollTo(page, 'files');
   const input = page.getByTestId('import-file');
   let refused = 0;
   for (const entry of manifest) {

@@ -3,7 +3,7 @@
 // confirmation.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sharedBrowser, watchedPage } from './support/harness.mjs';
+import { sharedBrowser, watchedPage, scrollTo } from './support/harness.mjs';
 
 const env = sharedBrowser();
 
@@ -25,6 +25,7 @@ test('a share link opened in a fresh browser gives the same decision and digests
   await a.page.getByTestId('step-2-run').click();
   await a.page.getByTestId('clock-advance').click();
   await a.page.getByTestId('run-all').click();
+  await scrollTo(a.page, 'chain', 'files');
   await a.page.getByTestId('share-create').click();
   const link = await a.page.getByTestId('share-link').inputValue();
   assert.match(link, /#share=1\.[A-Za-z0-9_-]+$/);
@@ -36,6 +37,7 @@ test('a share link opened in a fresh browser gives the same decision and digests
   const b = await open(second, new URL(link).hash ? `/${new URL(link).hash}` : '/');
   assert.match(await b.page.getByTestId('notice').textContent(), /Opened a shared accepted-risk session/);
   assert.equal(await b.page.getByTestId('decision').textContent(), decision);
+  await scrollTo(b.page, 'chain');
   assert.equal(await headDigest(b.page), head);
   assert.equal(await b.page.getByTestId('clock-now').textContent(), await a.page.getByTestId('clock-now').textContent());
   assert.equal(new URL(b.page.url()).hash, '', 'the link is removed from the address once opened');
@@ -65,6 +67,7 @@ test('a shared session replaces one with progress only after confirmation', asyn
   const a = await open(source);
   await a.page.getByTestId('scenario-select').selectOption('ready');
   await a.page.getByTestId('run-all').click();
+  await scrollTo(a.page, 'files');
   await a.page.getByTestId('share-create').click();
   const link = new URL(await a.page.getByTestId('share-link').inputValue());
 

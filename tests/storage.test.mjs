@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { sharedBrowser, watchedPage } from './support/harness.mjs';
+import { sharedBrowser, watchedPage, scrollTo } from './support/harness.mjs';
 
 const KEY = 'closeout-sandbox.session.v1';
 const env = sharedBrowser();
@@ -113,6 +113,7 @@ test('two tabs writing in turn: each sees the other, and no step is lost', async
   await b.page.reload();
   await b.page.getByTestId('step-10').waitFor();
   assert.deepEqual((await states(b.page)).slice(0, 3), ['done', 'done', 'done']);
+  await scrollTo(b.page, 'chain');
   await b.page.getByTestId('verify-chain').click();
   assert.match(await b.page.getByTestId('chain-verify-result').textContent(), /^Intact/);
   assert.deepEqual(a.problems(), []);

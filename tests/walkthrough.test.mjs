@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { sharedBrowser, watchedPage } from './support/harness.mjs';
+import { sharedBrowser, watchedPage, scrollTo } from './support/harness.mjs';
 
 const env = sharedBrowser();
 const done = (page, testid) => page.getByTestId(testid).getAttribute('data-done');
@@ -26,6 +26,7 @@ test('a full walkthrough to a complete checklist, kept across a reload, with a d
   for (const id of ['evidence', 'enterprise', 'health-retry']) assert.equal(await done(page, `check-${id}`), 'true', `check ${id}`);
   for (const id of ['public-safe', 'mapped', 'not-included']) assert.equal(await done(page, `check-${id}`), 'false', id);
 
+  await scrollTo(page, 'files');
   await Promise.all([page.waitForEvent('download'), page.getByTestId('download-bundle').click()]);
   assert.equal(await done(page, 'check-public-safe'), 'true');
   await page.getByTestId('walkthrough-mapping').fill('xoxb-1234567890-abcdefghijkl');

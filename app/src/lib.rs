@@ -5,21 +5,20 @@
 
 pub mod browser;
 pub mod components;
+pub mod lazy;
 pub mod state;
 pub mod storage;
 
 use closeout_core::stored;
 use components::banners::Banners;
-use components::chain::ChainPanel;
 use components::decision::DecisionPanel;
 use components::demo::DemoPanel;
 use components::diagram::FlowDiagram;
-use components::files::FilesPanel;
 use components::flow::{StepList, StepPanel};
-use components::oversight::{CountersPanel, EscalationPanel};
 use components::report::AuditReport;
 use components::toolbar::Toolbar;
 use components::walkthrough::WalkthroughPanel;
+use lazy::{near_screen, Deferred};
 use leptos::prelude::*;
 use state::AppState;
 use storage::StorageState;
@@ -98,6 +97,9 @@ pub fn App() -> impl IntoView {
         open_share_from_location(state)
     });
     on_cleanup(move || hash_listener.remove());
+    let decision_section = NodeRef::new();
+    let chain_section = NodeRef::new();
+    let files_section = NodeRef::new();
     view! {
         <a class="skip-link" href="#flow">"Skip to the closeout flow"</a>
         <Header/>
@@ -115,21 +117,20 @@ pub fn App() -> impl IntoView {
                     <StepPanel/>
                 </div>
             </section>
-            <section id="decision" class="card" aria-labelledby="decision-heading">
+            <section id="decision" class="card" aria-labelledby="decision-heading" node_ref=decision_section>
                 <h2 id="decision-heading">"Release decision"</h2>
                 <DecisionPanel/>
                 <div class="oversight">
-                    <EscalationPanel/>
-                    <CountersPanel/>
+                    <Deferred what="escalations and counters" when=near_screen(decision_section) load=|| Box::pin(lazy::oversight_panels())/>
                 </div>
             </section>
-            <section id="chain" class="card" aria-labelledby="chain-heading">
+            <section id="chain" class="card" aria-labelledby="chain-heading" node_ref=chain_section>
                 <h2 id="chain-heading">"Evidence chain"</h2>
-                <ChainPanel/>
+                <Deferred what="evidence chain" when=near_screen(chain_section) load=|| Box::pin(lazy::chain_panel())/>
             </section>
-            <section id="files" class="card" aria-labelledby="files-heading">
+            <section id="files" class="card" aria-labelledby="files-heading" node_ref=files_section>
                 <h2 id="files-heading">"Files"</h2>
-                <FilesPanel/>
+                <Deferred what="files" when=near_screen(files_section) load=|| Box::pin(lazy::files_panel())/>
             </section>
             <section id="report" class="card report-card" aria-labelledby="report-heading">
                 <h2 id="report-heading">"Auditor's report"</h2>

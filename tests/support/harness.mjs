@@ -112,3 +112,17 @@ export function sharedBrowser() {
   });
   return env;
 }
+
+/** What shows that a section's part (loaded on demand, see app/src/lazy.rs) is in. */
+const SECTION_PARTS = { decision: 'counters', chain: 'verify-chain', files: 'import-file' };
+
+/**
+ * Scrolls to each of `sections` (`decision`, `chain`, `files`) as a reader would, and waits until the
+ * part the page loads for it on demand is in.
+ */
+export async function scrollTo(page, ...sections) {
+  for (const section of sections) {
+    await page.locator(`#${section}`).scrollIntoViewIfNeeded();
+    await page.getByTestId(SECTION_PARTS[section]).waitFor({ state: 'attached', timeout: 10_000 });
+  }
+}

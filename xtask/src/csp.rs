@@ -1,4 +1,5 @@
-//! `cargo xtask csp`: the Content-Security-Policy of the release build, run by Trunk as a post-build hook.
+//! The Content-Security-Policy of the release build, added by Trunk's post-build hook
+//! (`cargo xtask post-build`).
 //!
 //! The policy allows nothing beyond the page's own origin and WebAssembly compilation
 //! (`'wasm-unsafe-eval'`): no `'unsafe-eval'`, no `'unsafe-inline'`. Trunk inlines a small module script
@@ -6,20 +7,15 @@
 
 use base64::Engine;
 use sha2::{Digest, Sha256};
-use std::path::PathBuf;
+use std::path::Path;
 
 /// The directives besides `script-src`.
 const POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'none'";
 
-/// Adds the policy to the staged `index.html` of a release build; a debug build (`trunk serve`, which
-/// injects its own reload script) is left as it is.
-pub fn run() -> Result<(), String> {
-    if std::env::var("TRUNK_PROFILE").as_deref() != Ok("release") {
-        return Ok(());
-    }
-    let dir = std::env::var("TRUNK_STAGING_DIR")
-        .map_err(|_| "csp: TRUNK_STAGING_DIR is not set; this runs as a Trunk hook")?;
-    let path = PathBuf::from(dir).join("index.html");
+/// Adds the policy to the staged `index.html` of a release build. The deferred parts' loader is a
+/// module of the page's own origin (`'self'`) and fetches its Wasm from there (`connect-src 'self'`).
+pub fn run(staging: &Path) -> Result<(), String> {
+    let path = staging.join("index.html");
     let html = std::fs::read_to_string(&path)
         .map_err(|e| format!("csp: cannot read {}: {e}", path.display()))?;
     let with_policy = add_policy(&html)?;

@@ -13,6 +13,7 @@ mod csp;
 mod setup;
 mod shell;
 mod size;
+mod split;
 
 use std::process::ExitCode;
 
@@ -27,14 +28,15 @@ commands:
                      (--ceiling: against the interim ceiling CI holds the build to)
   bench [--quick]    native (criterion) and browser benchmarks, budgets and sizes in one table;
                      writes the numbers into BENCHMARKS.md (--quick: 10 and 1,000 records only)
-  csp                (Trunk's post-build hook) add the Content-Security-Policy to a release build";
+  post-build         (Trunk's post-build hook) split a release build's Wasm into the first load and
+                     the parts loaded on demand, then add the Content-Security-Policy";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("serve") => serve(&args[1..]),
         Some("test") => checks::run_all(),
-        Some("csp") => csp::run(),
+        Some("post-build") => post_build(),
         Some("size") => size::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("build") => setup::web_tools().and_then(|()| checks::release_build().map(|_| ())),
@@ -52,6 +54,19 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Trunk's post-build hook: a release build is split (the parts a visitor reaches later load on demand)
+/// and gets its Content-Security-Policy; a debug build (`trunk serve`) is left as Trunk made it.
+fn post_build() -> Result<(), String> {
+    if std::env::var("TRUNK_PROFILE").as_deref() != Ok("release") {
+        return Ok(());
+    }
+    let staging = std::env::var_os("TRUNK_STAGING_DIR")
+        .map(std::path::PathBuf::from)
+        .ok_or("post-build: TRUNK_STAGING_DIR is not set; this runs as a Trunk hook")?;
+    split::run(&staging)?;
+    csp::run(&staging)
 }
 
 fn serve(args: &[String]) -> Result<(), String> {

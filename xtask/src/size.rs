@@ -1,8 +1,11 @@
-//! The first-load size budget: every file of the release build (all of them are fetched on first load:
-//! the page, Trunk's loader, the Wasm, the stylesheet, the icon), gzip-compressed at level 9, summed.
+//! The first-load size budget: every file of the release build the page fetches on first load (the
+//! page, Trunk's loader, the main Wasm and the loader of the deferred parts, the stylesheet, the icon),
+//! gzip-compressed at level 9, summed. The deferred parts (`lazy-*.wasm`, fetched only when a visitor
+//! reaches or opens them, see app/src/lazy.rs) are listed apart and not counted.
 //! Sizes are exact bytes, so the check is deterministic; times are never checked.
 
 use crate::shell;
+use crate::split::LAZY_PREFIX;
 use flate2::write::GzEncoder;
 use flate2::Compression;
 use std::io::Write;
@@ -13,13 +16,29 @@ pub const FIRST_LOAD_BUDGET: u64 = 150 * 1000;
 /// What CI holds the build to until the budget is met: the first-load size as last measured (see
 /// BENCHMARKS.md), so the build can only shrink. Lower it whenever the build gets smaller; once the build
 /// fits the budget this becomes `FIRST_LOAD_BUDGET`.
-pub const FIRST_LOAD_CEILING: u64 = 385_000;
+pub const FIRST_LOAD_CEILING: u64 = 297_100;
 
 /// One file of the build: its name, raw and gzip-9 sizes.
 pub struct FileSize {
     pub name: String,
     pub raw: u64,
     pub gzip: u64,
+}
+
+impl FileSize {
+    /// Whether the page fetches this file only on demand (a deferred part), not on first load.
+    pub fn on_demand(&self) -> bool {
+        self.name.starts_with(LAZY_PREFIX)
+    }
+}
+
+/// The gzip total of the files fetched on first load.
+pub fn first_load(files: &[FileSize]) -> u64 {
+    files
+        .iter()
+        .filter(|f| !f.on_demand())
+        .map(|f| f.gzip)
+        .sum()
 }
 
 /// The files of `dist` with their sizes, largest first.
@@ -48,7 +67,7 @@ pub fn measure(dist: &Path) -> Result<Vec<FileSize>, String> {
     if files.is_empty() {
         return Err(format!("{} holds no files", dist.display()));
     }
-    files.sort_by_key(|f| std::cmp::Reverse(f.gzip));
+    files.sort_by_key(|f| (f.on_demand(), std::cmp::Reverse(f.gzip)));
     Ok(files)
 }
 
@@ -66,7 +85,7 @@ fn gzip_len(bytes: &[u8]) -> Result<u64, String> {
 pub fn check(dist: &Path, limit: u64, what: &str) -> Result<(), String> {
     let files = measure(dist)?;
     print!("{}", table(&files));
-    let total: u64 = files.iter().map(|f| f.gzip).sum();
+    let total = first_load(&files);
     if total > limit {
         return Err(format!(
             "first load is {} B gzip, over the {what} of {} B by {} B",
@@ -91,25 +110,38 @@ pub fn check(dist: &Path, limit: u64, what: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// A markdown table of the files and their total.
+/// A markdown table of the files: the first load and its total, then the parts loaded on demand.
 pub fn table(files: &[FileSize]) -> String {
     let mut out = String::from("| file | bytes | gzip -9 |\n|---|---:|---:|\n");
-    for file in files {
+    for on_demand in [false, true] {
+        let part: Vec<&FileSize> = files
+            .iter()
+            .filter(|f| f.on_demand() == on_demand)
+            .collect();
+        if part.is_empty() {
+            continue;
+        }
+        for file in &part {
+            out.push_str(&format!(
+                "| {} | {} | {} |\n",
+                file.name,
+                group(file.raw),
+                group(file.gzip)
+            ));
+        }
+        let raw: u64 = part.iter().map(|f| f.raw).sum();
+        let gzip: u64 = part.iter().map(|f| f.gzip).sum();
+        let label = if on_demand {
+            "loaded on demand (not in the first load)".to_string()
+        } else {
+            format!("**first load** (budget {})", group(FIRST_LOAD_BUDGET))
+        };
         out.push_str(&format!(
-            "| {} | {} | {} |\n",
-            file.name,
-            group(file.raw),
-            group(file.gzip)
+            "| {label} | {} | **{}** |\n",
+            group(raw),
+            group(gzip)
         ));
     }
-    let raw: u64 = files.iter().map(|f| f.raw).sum();
-    let gzip: u64 = files.iter().map(|f| f.gzip).sum();
-    out.push_str(&format!(
-        "| **total** (budget {}) | {} | **{}** |\n",
-        group(FIRST_LOAD_BUDGET),
-        group(raw),
-        group(gzip)
-    ));
     out
 }
 
@@ -167,8 +199,12 @@ mod tests {
         let over = check(&dir, FIRST_LOAD_BUDGET, "budget");
         std::fs::write(dir.join("big.wasm"), b"small").expect("write");
         let under = check(&dir, FIRST_LOAD_BUDGET, "budget");
+        // A deferred part, however big, is not part of the first load.
+        std::fs::write(dir.join(format!("{LAZY_PREFIX}part-0.wasm")), &noise).expect("write");
+        let deferred = check(&dir, FIRST_LOAD_BUDGET, "budget");
         let _ = std::fs::remove_dir_all(&dir);
         assert!(over.is_err_and(|e| e.contains("over the budget")));
         assert_eq!(under, Ok(()));
+        assert_eq!(deferred, Ok(()));
     }
 }

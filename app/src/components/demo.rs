@@ -2,6 +2,7 @@
 //! against the plan, and "next prospect", which wipes every trace of the session.
 
 use super::app_state;
+use crate::lazy::{demo_content, details_open, Deferred};
 use crate::storage;
 use closeout_core::demo::{preset, talk_track, PRESETS, SECTIONS};
 use leptos::prelude::*;
@@ -11,9 +12,21 @@ fn clock_text(seconds: u32) -> String {
     format!("{:02}:{:02}", seconds / 60, seconds % 60)
 }
 
-/// The presenter panel.
+/// The presenter panel: closed at first; its content loads when the presenter opens it.
 #[component]
 pub fn DemoPanel() -> impl IntoView {
+    let open = RwSignal::new(false);
+    view! {
+        <details class="demo card" data-testid="demo-mode" on:toggle=move |ev| open.set(details_open(&ev))>
+            <summary>"Presenter mode (for a 30-minute demo)"</summary>
+            <Deferred what="presenter mode" when=open load=|| Box::pin(demo_content())/>
+        </details>
+    }
+}
+
+/// Presets, the talk track and the timer.
+#[component]
+pub fn DemoContent() -> impl IntoView {
     let state = app_state();
     let running = RwSignal::new(false);
     let elapsed = RwSignal::new(0u32);
@@ -81,8 +94,6 @@ pub fn DemoPanel() -> impl IntoView {
         (over_total > 0 || over_section > 0, text)
     };
     view! {
-        <details class="demo card" data-testid="demo-mode">
-            <summary>"Presenter mode (for a 30-minute demo)"</summary>
             <div class="demo-grid">
                 <section aria-label="Presets">
                     <h3>"Presets"</h3>
@@ -140,6 +151,5 @@ pub fn DemoPanel() -> impl IntoView {
                     </ol>
                 </section>
             </div>
-        </details>
     }
 }

@@ -6,6 +6,15 @@ use closeout_core::decision::facts_from_log;
 use closeout_core::escalation::escalations;
 use leptos::prelude::*;
 
+/// The escalations beside the counters (below the decision).
+#[component]
+pub fn OversightPanels() -> impl IntoView {
+    view! {
+        <EscalationPanel/>
+        <CountersPanel/>
+    }
+}
+
 /// Whom to escalate to, from the same facts as the decision.
 #[component]
 pub fn EscalationPanel() -> impl IntoView {

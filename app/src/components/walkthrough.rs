@@ -3,14 +3,27 @@
 
 use super::app_state;
 use crate::browser;
+use crate::lazy::{details_open, walkthrough_content, Deferred};
 use closeout_core::guide::step_guide;
 use closeout_core::json::pretty_string;
 use closeout_core::walkthrough::{checklist, summary, tasks_done, TASKS};
 use leptos::prelude::*;
 
-/// The walkthrough panel.
+/// The walkthrough panel: closed at first; its content loads when a trainee opens it.
 #[component]
 pub fn WalkthroughPanel() -> impl IntoView {
+    let open = RwSignal::new(false);
+    view! {
+        <details class="walkthrough card" data-testid="walkthrough" on:toggle=move |ev| open.set(details_open(&ev))>
+            <summary>"Trial walkthrough (for trainees)"</summary>
+            <Deferred what="walkthrough" when=open load=|| Box::pin(walkthrough_content())/>
+        </details>
+    }
+}
+
+/// The lesson, the tasks and the checklist.
+#[component]
+pub fn WalkthroughContent() -> impl IntoView {
     let state = app_state();
     let tasks = Memo::new(move |_| state.session.with(tasks_done));
     let items = Memo::new(move |_| {
@@ -35,8 +48,6 @@ pub fn WalkthroughPanel() -> impl IntoView {
         }
     };
     view! {
-        <details class="walkthrough card" data-testid="walkthrough">
-            <summary>"Trial walkthrough (for trainees)"</summary>
             {move || {
                 let next = tasks.get().iter().position(|done| !done);
                 match next {
@@ -119,6 +130,5 @@ pub fn WalkthroughPanel() -> impl IntoView {
                     <button type="button" class="primary" data-testid="walkthrough-summary" on:click=download>"Download the summary"</button>
                 </div>
             </Show>
-        </details>
     }
 }

@@ -1,0 +1,156 @@
+//! Parts of the page that load when they are first needed.
+//!
+//! The first screen (the ten steps, the toolbar, the decision) is in the Wasm the page loads. The parts a
+//! visitor reaches later (the evidence chain, the files, the escalations and counters) and the panels
+//! that open on demand (the walkthrough, presenter mode) are each built into their own Wasm module by
+//! release builds and fetched when their section nears the screen or their panel opens: the first load
+//! carries only what the first screen uses.
+//!
+//! How: each deferred part is one `wasm_split` function (`wasm_split_helpers`), and the release build
+//! (`cargo xtask post-build`, Trunk's hook) splits the Wasm at those functions before running
+//! wasm-bindgen. Debug builds and the wasm-bindgen tests are not split: the same functions are then plain
+//! calls, so the page behaves the same, only without the separate downloads.
+
+use leptos::prelude::*;
+use std::future::Future;
+use std::pin::Pin;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+/// A deferred part that could not be fetched (offline, or the site was updated meanwhile).
+#[derive(Debug, Clone, Copy)]
+pub struct LoadFailed;
+
+#[cfg(all(target_family = "wasm", not(debug_assertions)))]
+impl From<wasm_split_helpers::SplitLoaderError> for LoadFailed {
+    fn from(_: wasm_split_helpers::SplitLoaderError) -> Self {
+        LoadFailed
+    }
+}
+
+/// Loading a deferred part: its view, once its module is in.
+pub type PartFuture = Pin<Box<dyn Future<Output = Result<AnyView, LoadFailed>> + Send>>;
+
+/// Declares `async fn $name() -> Result<AnyView, LoadFailed>` rendering `<$component/>`. Release Wasm
+/// builds put the component, and all code only it uses, in the lazily loaded module `$module`.
+macro_rules! deferred_part {
+    ($(#[$doc:meta])* $module:ident, $name:ident, $component:path) => {
+        $(#[$doc])*
+        #[cfg(all(target_family = "wasm", not(debug_assertions)))]
+        #[wasm_split_helpers::wasm_split($module, fallible)]
+        pub fn $name() -> Result<AnyView, LoadFailed> {
+            Ok(view! { <$component/> }.into_any())
+        }
+        $(#[$doc])*
+        #[cfg(not(all(target_family = "wasm", not(debug_assertions))))]
+        pub async fn $name() -> Result<AnyView, LoadFailed> {
+            Ok(view! { <$component/> }.into_any())
+        }
+    };
+}
+
+deferred_part!(
+    /// The evidence chain: its table, verification and the tamper exercise.
+    chain, chain_panel, crate::components::chain::ChainPanel
+);
+deferred_part!(
+    /// Downloads, package import, file verification and share links (zip and deflate live here).
+    files, files_panel, crate::components::files::FilesPanel
+);
+deferred_part!(
+    /// Escalations and the dashboard counters.
+    oversight, oversight_panels, crate::components::oversight::OversightPanels
+);
+deferred_part!(
+    /// The trial walkthrough's lesson, tasks and checklist.
+    walkthrough, walkthrough_content, crate::components::walkthrough::WalkthroughContent
+);
+deferred_part!(
+    /// Presenter mode's presets, talk track and timer.
+    demo, demo_content, crate::components::demo::DemoContent
+);
+
+/// Shows the part `load` gives once `when` is true (it stays once loaded). While it loads, a line says
+/// so; if it cannot be fetched, an alert says why and offers to try again, and the rest of the page
+/// keeps working.
+#[component]
+pub fn Deferred(
+    /// What the part is, for the loading line and the error ("the evidence chain").
+    what: &'static str,
+    /// When to start loading.
+    #[prop(into)]
+    when: Signal<bool>,
+    load: fn() -> PartFuture,
+) -> impl IntoView {
+    let started = Memo::new(move |was: Option<&bool>| was.copied().unwrap_or(false) || when.get());
+    let attempt = RwSignal::new(0_u32);
+    let part = move || {
+        if !started.get() {
+            return None;
+        }
+        attempt.track();
+        Some(Suspend::new(async move {
+            match load().await {
+                Ok(view) => view,
+                Err(LoadFailed) => view! {
+                    <div class="message error" role="alert" data-testid="part-unavailable">
+                        <p>{format!("The {what} could not be loaded. Check your connection; the rest of the page still works.")}</p>
+                        <button type="button" on:click=move |_| attempt.update(|n| *n += 1)>"Try again"</button>
+                    </div>
+                }
+                .into_any(),
+            }
+        }))
+    };
+    view! {
+        <Suspense fallback=move || view! { <p class="muted" data-testid="part-loading">{format!("Loading the {what}…")}</p> }>
+            {part}
+        </Suspense>
+    }
+}
+
+/// True from when the element `target` comes within a screen's height of the viewport (or straight
+/// away where the browser cannot tell).
+pub fn near_screen(target: NodeRef<leptos::html::Section>) -> Signal<bool> {
+    let near = RwSignal::new(false);
+    Effect::new(move |_| {
+        let Some(element) = target.get() else {
+            return;
+        };
+        let callback = Closure::<dyn FnMut(js_sys::Array, web_sys::IntersectionObserver)>::new(
+            move |entries: js_sys::Array, observer: web_sys::IntersectionObserver| {
+                let seen = entries.iter().any(|entry| {
+                    entry
+                        .dyn_into::<web_sys::IntersectionObserverEntry>()
+                        .is_ok_and(|e| e.is_intersecting())
+                });
+                if seen {
+                    near.set(true);
+                    observer.disconnect();
+                }
+            },
+        );
+        let options = web_sys::IntersectionObserverInit::new();
+        options.set_root_margin("100% 0px");
+        match web_sys::IntersectionObserver::new_with_options(
+            callback.as_ref().unchecked_ref(),
+            &options,
+        ) {
+            Ok(observer) => {
+                observer.observe(&element);
+                // The observer calls back for the page's lifetime; it disconnects once it has fired.
+                callback.forget();
+            }
+            Err(_) => near.set(true),
+        }
+    });
+    near.into()
+}
+
+/// Whether the `<details>` a `toggle` event comes from is now open.
+pub fn details_open(event: &web_sys::Event) -> bool {
+    event
+        .target()
+        .and_then(|target| target.dyn_into::<web_sys::HtmlDetailsElement>().ok())
+        .is_some_and(|details| details.open())
+}

@@ -1,0 +1,64 @@
+// The parts of the page that load on demand (app/src/lazy.rs): the first load fetches none of them; each
+// comes when its section nears the screen or its panel opens; one that cannot be fetched says so, the
+// rest of the page keeps working, and "Try again" brings it once the network is back.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sharedBrowser, watchedPage, scrollTo } from './support/harness.mjs';
+
+const env = sharedBrowser();
+
+/** The deferred-part files the page has requested so far. */
+function partsRequested(page) {
+  const parts = [];
+  page.on('request', (request) => {
+    const file = new URL(request.url()).pathname.slice(1);
+    if (file.startsWith('lazy-')) parts.push(file);
+  });
+  return () => parts.filter((f) => f.startsWith('lazy-split_')).map((f) => f.replace(/^lazy-split_(\w+)-.*/, '$1'));
+}
+
+test('the first load fetches no deferred part; each comes when it is reached or opened', async () => {
+  const context = await env.browser.newContext();
+  const { page, problems } = await watchedPage(context, env.server.origin);
+  const parts = partsRequested(page);
+  await page.goto(`${env.server.origin}/`);
+  await page.getByTestId('step-10').waitFor();
+  await page.getByTestId('run-all').click();
+  await page.waitForLoadState('networkidle');
+  assert.deepEqual(parts(), [], 'nothing deferred is fetched before it is needed');
+  assert.match(await page.getByTestId('decision').textContent(), /ready_with_accepted_risk/);
+
+  await page.getByTestId('walkthrough').locator('summary').click();
+  await page.getByTestId('lesson').waitFor();
+  await page.getByTestId('demo-mode').locator('summary').click();
+  await page.getByTestId('talk-track').waitFor();
+  await scrollTo(page, 'decision', 'chain', 'files');
+  assert.deepEqual(parts().sort(), ['chain', 'demo', 'files', 'oversight', 'walkthrough']);
+  await page.getByTestId('verify-chain').click();
+  assert.match(await page.getByTestId('chain-verify-result').textContent(), /^Intact/);
+  assert.deepEqual(problems(), []);
+  await context.close();
+});
+
+test('a part that cannot be fetched says so, the page keeps working, and it comes on a retry', async () => {
+  const context = await env.browser.newContext();
+  const { page, problems } = await watchedPage(context, env.server.origin);
+  await page.goto(`${env.server.origin}/`);
+  await page.getByTestId('step-10').waitFor();
+  await page.route('**/lazy-*', (route) => route.abort('internetdisconnected'));
+  await page.locator('#chain').scrollIntoViewIfNeeded();
+  const alert = page.locator('#chain [data-testid="part-unavailable"]');
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /The evidence chain could not be loaded\. Check your connection/);
+  await page.getByTestId('step-1-run').click();
+  assert.equal(await page.getByTestId('step-1').getAttribute('data-state'), 'done', 'the flow still runs');
+
+  await page.unroute('**/lazy-*');
+  await alert.getByRole('button', { name: 'Try again' }).click();
+  await page.getByTestId('verify-chain').click();
+  assert.match(await page.getByTestId('chain-verify-result').textContent(), /^Intact/);
+  // The failed fetches are logged by the browser and by the loader; nothing else went wrong.
+  const unexpected = problems().filter((p) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch|TypeError/.test(p));
+  assert.deepEqual(unexpected, []);
+  await context.close();
+});
