@@ -11,6 +11,7 @@
 //! wasm-bindgen. Debug builds and the wasm-bindgen tests are not split: the same functions are then plain
 //! calls, so the page behaves the same, only without the separate downloads.
 
+use closeout_core::stored::Snapshot;
 use leptos::prelude::*;
 use std::future::Future;
 use std::pin::Pin;
@@ -69,6 +70,20 @@ deferred_part!(
     /// Presenter mode's presets, talk track and timer.
     demo, demo_content, crate::components::demo::DemoContent
 );
+
+/// Decodes a share link's fragment (base64url, inflate, then the session replayed from its actions).
+/// Few visits open a link, so its decoder is not part of the first load.
+#[cfg(all(target_family = "wasm", not(debug_assertions)))]
+#[wasm_split_helpers::wasm_split(share, fallible)]
+pub fn decode_share(fragment: String) -> Result<Result<Snapshot, String>, LoadFailed> {
+    Ok(closeout_core::share::decode(&fragment).map_err(|error| error.to_string()))
+}
+
+/// Decodes a share link's fragment (not split: a debug build or the wasm-bindgen tests).
+#[cfg(not(all(target_family = "wasm", not(debug_assertions))))]
+pub async fn decode_share(fragment: String) -> Result<Result<Snapshot, String>, LoadFailed> {
+    Ok(closeout_core::share::decode(&fragment).map_err(|error| error.to_string()))
+}
 
 /// Shows the part `load` gives once `when` is true (it stays once loaded). While it loads, a line says
 /// so; if it cannot be fetched, an alert says why and offers to try again, and the rest of the page

@@ -190,7 +190,7 @@ fn open_share_from_location(state: AppState) {
     if !hash.starts_with(&format!("#{}", closeout_core::share::PREFIX)) {
         return;
     }
-    state.open_share(&hash);
+    state.open_share(hash);
     let path = location.pathname().unwrap_or_else(|_| "/".into());
     if let Ok(history) = window.history() {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));

@@ -1,5 +1,6 @@
 //! The app's state: signals around a core `Session`, and the actions the UI calls. Every rule is core's.
 
+use crate::lazy::LoadFailed;
 use crate::storage::{self, StorageState};
 use closeout_core::flow::{Session, StepError};
 use closeout_core::json::Value;
@@ -201,12 +202,19 @@ impl AppState {
 
     /// Opens a share link's fragment: straight away on a fresh session, after a confirmation when
     /// steps have been run here. A link that cannot be opened changes nothing.
-    pub fn open_share(&self, fragment: &str) {
-        match closeout_core::share::decode(fragment) {
-            Ok(snapshot) if self.has_progress() => self.pending_share.set(Some(snapshot)),
-            Ok(snapshot) => self.accept_share(snapshot),
-            Err(error) => self.warn(format!("The share link was not opened: {error}.")),
-        }
+    /// The decoder (inflate and replay) is a part loaded on demand: few visits open a link.
+    pub fn open_share(&self, fragment: String) {
+        let state = *self;
+        leptos::task::spawn_local(async move {
+            match crate::lazy::decode_share(fragment).await {
+                Ok(Ok(snapshot)) if state.has_progress() => state.pending_share.set(Some(snapshot)),
+                Ok(Ok(snapshot)) => state.accept_share(snapshot),
+                Ok(Err(error)) => state.warn(format!("The share link was not opened: {error}.")),
+                Err(LoadFailed) => state.warn(
+                    "The share link was not opened: the part of the sandbox that reads links could not be loaded. Check your connection and open the link again.",
+                ),
+            }
+        });
     }
 
     /// Replaces this session with a shared one.
