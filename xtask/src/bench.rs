@@ -334,7 +334,7 @@ fn report(
         mb(memory),
         verdict(memory, 8e6)
     ));
-    out.push_str("### Files of the first load\n\n");
+    out.push_str("### Files of the build: the first load, then the parts loaded on demand\n\n");
     out.push_str(&size::table(files));
     out.push_str("\n### Scaling: the same cases natively (criterion) and in Wasm (Chromium)\n\n");
     out.push_str("| case | records | native | Wasm | Wasm/native | native rate | Wasm rate |\n");
