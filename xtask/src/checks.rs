@@ -65,6 +65,24 @@ fn run_checks(total: &mut Counts) -> Result<(), String> {
         ]),
         false,
     )?;
+    // Release Wasm builds compile the split points of app/src/lazy.rs, which debug builds leave out.
+    check(
+        total,
+        "clippy, wasm32 release (the split build)",
+        cargo(&[
+            "clippy",
+            "--release",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "closeout-app",
+            "--quiet",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+        false,
+    )?;
     shell::step("core is pure (no browser crate, no clock, no I/O)");
     core_is_pure()?;
     total.passed += 1;
