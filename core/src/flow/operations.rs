@@ -188,7 +188,8 @@ pub fn retention_health(
     } else {
         "warning"
     };
-    let mut categories: Vec<&str> = findings.iter().map(|f| f.category).collect();
+    // Strings, like the other sorted lists: one sort instantiation serves them all.
+    let mut categories: Vec<String> = findings.iter().map(|f| f.category.to_string()).collect();
     categories.sort();
     categories.dedup();
     let findings_value: Vec<Value> = findings
