@@ -62,3 +62,44 @@ test('a part that cannot be fetched says so, the page keeps working, and it come
   assert.deepEqual(unexpected, []);
   await context.close();
 });
+
+test('tabbing down the page finds the parts below in place: focus reaches the chain and the files', async () => {
+  const context = await env.browser.newContext();
+  const { page, problems } = await watchedPage(context, env.server.origin);
+  const parts = partsRequested(page);
+  await page.goto(`${env.server.origin}/`);
+  await page.getByTestId('step-10').waitFor();
+  const focusedIn = (selector) => page.evaluate((s) => Boolean(document.activeElement?.closest(s)), selector);
+  for (let i = 0; i < 40 && !(await focusedIn('#flow')); i += 1) await page.keyboard.press('Tab');
+  assert.ok(await focusedIn('#flow'), 'Tab reaches the flow');
+  await page.getByTestId('import-file').waitFor({ state: 'attached' });
+  assert.deepEqual(parts().sort(), ['chain', 'files', 'oversight'], 'keyboard focus in the flow brings the parts below');
+  for (let i = 0; i < 200 && !(await focusedIn('[data-testid="verify-chain"]')); i += 1) await page.keyboard.press('Tab');
+  assert.ok(await focusedIn('[data-testid="verify-chain"]'), 'Tab reaches the chain');
+  await page.keyboard.press('Enter');
+  assert.match(await page.getByTestId('chain-verify-result').textContent(), /^Intact/);
+  assert.deepEqual(problems(), []);
+  await context.close();
+});
+
+test('a record\'s link to its chain entry brings the chain in and shows the entry', async () => {
+  const context = await env.browser.newContext();
+  const { page, problems } = await watchedPage(context, env.server.origin);
+  const parts = partsRequested(page);
+  await page.goto(`${env.server.origin}/`);
+  await page.getByTestId('step-10').waitFor();
+  await page.getByTestId('step-1-run').click();
+  assert.ok(!parts().includes('chain'), 'the chain is not in yet');
+  await page.getByTestId('step-panel').getByRole('link', { name: /^entry \d+$/ }).first().click();
+  const id = new URL(page.url()).hash.slice(1);
+  assert.match(id, /^entry-\d+$/);
+  const entry = page.locator(`[id="${id}"]`);
+  await entry.waitFor();
+  await page.waitForFunction((i) => {
+    const box = document.getElementById(i)?.getBoundingClientRect();
+    return box && box.bottom > 0 && box.top < window.innerHeight;
+  }, id, { timeout: 5_000 });
+  assert.ok(parts().includes('chain'));
+  assert.deepEqual(problems(), []);
+  await context.close();
+});

@@ -104,9 +104,17 @@ pub fn Deferred(
             return None;
         }
         attempt.track();
+        // A link to an element of this part (`#entry-12` in the chain) may have been followed before
+        // the part was in; once it is, the page goes where the link pointed.
+        let target_was_there = fragment_target().is_some();
         Some(Suspend::new(async move {
             match load().await {
-                Ok(view) => view,
+                Ok(view) => {
+                    if !target_was_there {
+                        scroll_to_fragment_once_shown(FRAMES_TO_SHOW);
+                    }
+                    view
+                }
                 Err(LoadFailed) => view! {
                     <div class="message error" role="alert" data-testid="part-unavailable">
                         <p>{format!("The {what} could not be loaded. Check your connection; the rest of the page still works.")}</p>
@@ -168,4 +176,68 @@ pub fn details_open(event: &web_sys::Event) -> bool {
         .target()
         .and_then(|target| target.dyn_into::<web_sys::HtmlDetailsElement>().ok())
         .is_some_and(|details| details.open())
+}
+
+/// How many frames a part may take to be on the page after it loads.
+const FRAMES_TO_SHOW: u8 = 10;
+
+/// Scrolls to the element the fragment names once it is on the page, looking once a frame for up to
+/// `frames` frames (the part's view is mounted after its module loads, not at once).
+fn scroll_to_fragment_once_shown(frames: u8) {
+    request_animation_frame(move || match fragment_target() {
+        Some(target) => target.scroll_into_view(),
+        None if frames > 1 => scroll_to_fragment_once_shown(frames - 1),
+        None => {}
+    });
+}
+
+/// The element the address's fragment names (`#entry-12`), if the page holds it.
+fn fragment_target() -> Option<web_sys::Element> {
+    let hash = window().location().hash().ok()?;
+    let id = hash.strip_prefix('#').filter(|id| !id.is_empty())?;
+    document().get_element_by_id(id)
+}
+
+/// True once the address names an entry of the evidence chain (`#entry-12`): records and the decision's
+/// criteria link to their entries, so following one brings the chain in.
+pub fn entry_linked() -> Signal<bool> {
+    let names_entry = || {
+        window()
+            .location()
+            .hash()
+            .is_ok_and(|hash| hash.starts_with("#entry-"))
+    };
+    let linked = RwSignal::new(names_entry());
+    let listener = window_event_listener(leptos::ev::hashchange, move |_| {
+        if names_entry() {
+            linked.set(true);
+        }
+    });
+    on_cleanup(move || listener.remove());
+    linked.into()
+}
+
+/// True once keyboard focus (`:focus-visible`, so not a mouse click) reaches the flow or the decision.
+/// Tabbing moves through elements, not screens: the parts below must be in before focus gets there,
+/// or it would skip them.
+pub fn keyboard_heading_down() -> Signal<bool> {
+    let reached = RwSignal::new(false);
+    let listener = window_event_listener(leptos::ev::focusin, move |event| {
+        if reached.get_untracked() {
+            return;
+        }
+        let Some(element) = event
+            .target()
+            .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+        else {
+            return;
+        };
+        let by_keyboard = element.matches(":focus-visible").unwrap_or(false);
+        let in_flow = element.closest("#flow, #decision").ok().flatten().is_some();
+        if by_keyboard && in_flow {
+            reached.set(true);
+        }
+    });
+    on_cleanup(move || listener.remove());
+    reached.into()
 }

@@ -100,6 +100,17 @@ pub fn App() -> impl IntoView {
     let decision_section = NodeRef::new();
     let chain_section = NodeRef::new();
     let files_section = NodeRef::new();
+    // The parts below the decision load as their section nears the screen, or as soon as keyboard focus
+    // heads down the page; the chain also when a link to one of its entries is followed.
+    let keyboard = lazy::keyboard_heading_down();
+    let entry_linked = lazy::entry_linked();
+    let near_decision = near_screen(decision_section);
+    let near_chain = near_screen(chain_section);
+    let near_files = near_screen(files_section);
+    let oversight_wanted = Signal::derive(move || near_decision.get() || keyboard.get());
+    let chain_wanted =
+        Signal::derive(move || near_chain.get() || keyboard.get() || entry_linked.get());
+    let files_wanted = Signal::derive(move || near_files.get() || keyboard.get());
     view! {
         <a class="skip-link" href="#flow">"Skip to the closeout flow"</a>
         <Header/>
@@ -121,16 +132,16 @@ pub fn App() -> impl IntoView {
                 <h2 id="decision-heading">"Release decision"</h2>
                 <DecisionPanel/>
                 <div class="oversight">
-                    <Deferred what="escalations and counters" when=near_screen(decision_section) load=|| Box::pin(lazy::oversight_panels())/>
+                    <Deferred what="escalations and counters" when=oversight_wanted load=|| Box::pin(lazy::oversight_panels())/>
                 </div>
             </section>
             <section id="chain" class="card" aria-labelledby="chain-heading" node_ref=chain_section>
                 <h2 id="chain-heading">"Evidence chain"</h2>
-                <Deferred what="evidence chain" when=near_screen(chain_section) load=|| Box::pin(lazy::chain_panel())/>
+                <Deferred what="evidence chain" when=chain_wanted load=|| Box::pin(lazy::chain_panel())/>
             </section>
             <section id="files" class="card" aria-labelledby="files-heading" node_ref=files_section>
                 <h2 id="files-heading">"Files"</h2>
-                <Deferred what="files" when=near_screen(files_section) load=|| Box::pin(lazy::files_panel())/>
+                <Deferred what="files" when=files_wanted load=|| Box::pin(lazy::files_panel())/>
             </section>
             <section id="report" class="card report-card" aria-labelledby="report-heading">
                 <h2 id="report-heading">"Auditor's report"</h2>
