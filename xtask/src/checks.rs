@@ -24,6 +24,15 @@ fn cargo(args: &[&str]) -> Command {
     command
 }
 
+/// `cargo clippy <scope> --quiet -- -D warnings`, counted as one check.
+fn clippy(total: &mut Counts, what: &str, scope: &[&str]) -> Result<(), String> {
+    let mut command = cargo(&["clippy"]);
+    command
+        .args(scope)
+        .args(["--quiet", "--", "-D", "warnings"]);
+    check(total, what, command, false)
+}
+
 fn run_checks(total: &mut Counts) -> Result<(), String> {
     // A check that is no test runner (fmt, clippy, build) counts as one test.
     check(
@@ -32,25 +41,11 @@ fn run_checks(total: &mut Counts) -> Result<(), String> {
         cargo(&["fmt", "--all", "--check"]),
         false,
     )?;
-    check(
-        total,
-        "clippy, native",
-        cargo(&[
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--quiet",
-            "--",
-            "-D",
-            "warnings",
-        ]),
-        false,
-    )?;
-    check(
+    clippy(total, "clippy, native", &["--workspace", "--all-targets"])?;
+    clippy(
         total,
         "clippy, wasm32",
-        cargo(&[
-            "clippy",
+        &[
             "--target",
             "wasm32-unknown-unknown",
             "-p",
@@ -58,30 +53,19 @@ fn run_checks(total: &mut Counts) -> Result<(), String> {
             "-p",
             "closeout-app",
             "--all-targets",
-            "--quiet",
-            "--",
-            "-D",
-            "warnings",
-        ]),
-        false,
+        ],
     )?;
     // Release Wasm builds compile the split points of app/src/lazy.rs, which debug builds leave out.
-    check(
+    clippy(
         total,
         "clippy, wasm32 release (the split build)",
-        cargo(&[
-            "clippy",
+        &[
             "--release",
             "--target",
             "wasm32-unknown-unknown",
             "-p",
             "closeout-app",
-            "--quiet",
-            "--",
-            "-D",
-            "warnings",
-        ]),
-        false,
+        ],
     )?;
     shell::step("core is pure (no browser crate, no clock, no I/O)");
     core_is_pure()?;
