@@ -42,12 +42,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
         .join(",");
     setup::test_tools()?;
     let root = shell::root();
-    let out_dir = root.join("target/bench");
+    let out_dir = shell::target_dir().join("bench");
     std::fs::create_dir_all(&out_dir)
         .map_err(|e| format!("cannot create {}: {e}", out_dir.display()))?;
 
     checks::release_build()?;
-    let bench_web = wasm_bench_build(&root)?;
+    let bench_web = wasm_bench_build()?;
 
     shell::step("native benchmarks (criterion)");
     let mut criterion = shell::command("cargo");
@@ -79,7 +79,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     shell::step("sha256sum on the canonical bytes (the physical reference)");
     let reference = sha256sum_reference(&root, &out_dir, &sizes)?;
 
-    let rows = rows(&root, &browser, &sizes);
+    let rows = rows(&browser, &sizes);
     let files = size::measure(&root.join("dist"))?;
     let report = report(&rows, &reference, &browser, &files);
     println!("\n{report}");
@@ -98,7 +98,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
 }
 
 /// The bench crate as Wasm with its JS glue, plus a blank page to load it from.
-fn wasm_bench_build(root: &Path) -> Result<PathBuf, String> {
+fn wasm_bench_build() -> Result<PathBuf, String> {
     shell::step("the benchmark cases as Wasm (cargo build --release, wasm-bindgen --target web)");
     shell::run_inherited(
         shell::command("cargo").args([
@@ -113,8 +113,8 @@ fn wasm_bench_build(root: &Path) -> Result<PathBuf, String> {
         ]),
         "cargo build (bench, wasm32)",
     )?;
-    let out = root.join("target/bench-web");
-    let wasm = root.join("target/wasm32-unknown-unknown/release/closeout_bench.wasm");
+    let out = shell::target_dir().join("bench-web");
+    let wasm = shell::target_dir().join("wasm32-unknown-unknown/release/closeout_bench.wasm");
     shell::run_inherited(
         shell::command("wasm-bindgen")
             .args(["--target", "web", "--no-typescript", "--out-dir"])
@@ -141,8 +141,8 @@ fn number(value: Option<&Value>) -> Option<f64> {
 }
 
 /// criterion's median for a case at a size, in ns, and the throughput it was told (bytes or elements).
-fn criterion_result(root: &Path, case: &str, records: usize) -> (Option<f64>, Option<(f64, bool)>) {
-    let dir = root.join(format!("target/criterion/closeout/{case}/{records}/new"));
+fn criterion_result(case: &str, records: usize) -> (Option<f64>, Option<(f64, bool)>) {
+    let dir = shell::target_dir().join(format!("criterion/closeout/{case}/{records}/new"));
     let median = read_json(&dir.join("estimates.json"))
         .ok()
         .and_then(|v| number(v.get("median").and_then(|m| m.get("point_estimate"))));
@@ -155,7 +155,7 @@ fn criterion_result(root: &Path, case: &str, records: usize) -> (Option<f64>, Op
     (median, throughput)
 }
 
-fn rows(root: &Path, browser: &Value, sizes: &[usize]) -> Vec<Row> {
+fn rows(browser: &Value, sizes: &[usize]) -> Vec<Row> {
     let cases = browser.get("core").and_then(|c| c.get("cases"));
     let names: Vec<String> = cases
         .and_then(Value::as_object)
@@ -167,7 +167,7 @@ fn rows(root: &Path, browser: &Value, sizes: &[usize]) -> Vec<Row> {
             let measured = cases
                 .and_then(|c| c.get(name))
                 .and_then(|c| c.get(&records.to_string()));
-            let (native_ns, throughput) = criterion_result(root, name, records);
+            let (native_ns, throughput) = criterion_result(name, records);
             let wasm_ns =
                 number(measured.and_then(|m| m.get("median_ms"))).map(|ms| ms * 1_000_000.0);
             let actual =

@@ -110,7 +110,7 @@ fn run_checks(total: &mut Counts) -> Result<(), String> {
         .env("CLOSEOUT_DIST", shell::root().join("dist"))
         .env(
             "CLOSEOUT_HOSTILE_DIR",
-            shell::root().join("target/tmp/hostile-cases"),
+            shell::target_dir().join("tmp/hostile-cases"),
         )
         .env("CHROMIUM", setup::CHROMIUM);
     check(

@@ -22,7 +22,7 @@ pub const LAZY_PREFIX: &str = "lazy-";
 pub fn run(staging: &Path) -> Result<(), String> {
     let stem = app_stem(staging)?;
     let input = cargo_wasm()?;
-    let work = shell::root().join("target").join("wasm-split");
+    let work = shell::target_dir().join("wasm-split");
     let _ = std::fs::remove_dir_all(&work);
     let parts_dir = work.join("parts");
     let main_wasm = work.join("main.wasm");
@@ -132,10 +132,7 @@ fn app_stem(staging: &Path) -> Result<String, String> {
 
 /// Cargo's release Wasm of the app, before wasm-bindgen.
 fn cargo_wasm() -> Result<PathBuf, String> {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| shell::root().join("target"));
-    let path = target.join("wasm32-unknown-unknown/release/closeout-app.wasm");
+    let path = shell::target_dir().join("wasm32-unknown-unknown/release/closeout-app.wasm");
     if path.is_file() {
         Ok(path)
     } else {
