@@ -2,23 +2,9 @@
 // arrow keys, run all ten steps one by one as their owners, and see the decision. Focus stays visible.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sharedBrowser, watchedPage } from './support/harness.mjs';
+import { sharedBrowser, watchedPage, tabTo } from './support/harness.mjs';
 
 const env = sharedBrowser();
-
-/** Presses Tab (or Shift+Tab) until the focused element is, or is inside, `selector`. */
-async function tabTo(page, selector, backwards = false) {
-  for (let i = 0; i < 120; i += 1) {
-    const found = await page.evaluate((s) => Boolean(document.activeElement?.closest(s)), selector);
-    if (found) {
-      const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
-      assert.notEqual(outline, 'none', `focus on ${selector} is visible`);
-      return;
-    }
-    await page.keyboard.press(backwards ? 'Shift+Tab' : 'Tab');
-  }
-  throw new Error(`could not reach ${selector} with the keyboard`);
-}
 
 test('all ten steps, one by one, as their owners, with the keyboard alone', async () => {
   const context = await env.browser.newContext();

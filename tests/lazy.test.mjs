@@ -3,9 +3,19 @@
 // rest of the page keeps working, and "Try again" brings it once the network is back.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sharedBrowser, watchedPage, scrollTo } from './support/harness.mjs';
+import { sharedBrowser, watchedPage, scrollTo, tabTo } from './support/harness.mjs';
 
 const env = sharedBrowser();
+
+/** A fresh context with the page loaded, recording problems and the deferred parts requested. */
+async function open() {
+  const context = await env.browser.newContext();
+  const { page, problems } = await watchedPage(context, env.server.origin);
+  const parts = partsRequested(page);
+  await page.goto(`${env.server.origin}/`);
+  await page.getByTestId('step-10').waitFor();
+  return { context, page, problems, parts };
+}
 
 /** The deferred-part files the page has requested so far. */
 function partsRequested(page) {
@@ -18,11 +28,7 @@ function partsRequested(page) {
 }
 
 test('the first load fetches no deferred part; each comes when it is reached or opened', async () => {
-  const context = await env.browser.newContext();
-  const { page, problems } = await watchedPage(context, env.server.origin);
-  const parts = partsRequested(page);
-  await page.goto(`${env.server.origin}/`);
-  await page.getByTestId('step-10').waitFor();
+  const { context, page, problems, parts } = await open();
   await page.getByTestId('run-all').click();
   await page.waitForLoadState('networkidle');
   assert.deepEqual(parts(), [], 'nothing deferred is fetched before it is needed');
@@ -41,10 +47,7 @@ test('the first load fetches no deferred part; each comes when it is reached or 
 });
 
 test('a part that cannot be fetched says so, the page keeps working, and it comes on a retry', async () => {
-  const context = await env.browser.newContext();
-  const { page, problems } = await watchedPage(context, env.server.origin);
-  await page.goto(`${env.server.origin}/`);
-  await page.getByTestId('step-10').waitFor();
+  const { context, page, problems } = await open();
   await page.route('**/lazy-*', (route) => route.abort('internetdisconnected'));
   await page.locator('#chain').scrollIntoViewIfNeeded();
   const alert = page.locator('#chain [data-testid="part-unavailable"]');
@@ -64,18 +67,11 @@ test('a part that cannot be fetched says so, the page keeps working, and it come
 });
 
 test('tabbing down the page finds the parts below in place: focus reaches the chain and the files', async () => {
-  const context = await env.browser.newContext();
-  const { page, problems } = await watchedPage(context, env.server.origin);
-  const parts = partsRequested(page);
-  await page.goto(`${env.server.origin}/`);
-  await page.getByTestId('step-10').waitFor();
-  const focusedIn = (selector) => page.evaluate((s) => Boolean(document.activeElement?.closest(s)), selector);
-  for (let i = 0; i < 40 && !(await focusedIn('#flow')); i += 1) await page.keyboard.press('Tab');
-  assert.ok(await focusedIn('#flow'), 'Tab reaches the flow');
+  const { context, page, problems, parts } = await open();
+  await tabTo(page, 'li[data-testid="step-1"] button');
   await page.getByTestId('import-file').waitFor({ state: 'attached' });
   assert.deepEqual(parts().sort(), ['chain', 'files', 'oversight'], 'keyboard focus in the flow brings the parts below');
-  for (let i = 0; i < 200 && !(await focusedIn('[data-testid="verify-chain"]')); i += 1) await page.keyboard.press('Tab');
-  assert.ok(await focusedIn('[data-testid="verify-chain"]'), 'Tab reaches the chain');
+  await tabTo(page, '[data-testid="verify-chain"]');
   await page.keyboard.press('Enter');
   assert.match(await page.getByTestId('chain-verify-result').textContent(), /^Intact/);
   assert.deepEqual(problems(), []);
@@ -83,11 +79,7 @@ test('tabbing down the page finds the parts below in place: focus reaches the ch
 });
 
 test('a record\'s link to its chain entry brings the chain in and shows the entry', async () => {
-  const context = await env.browser.newContext();
-  const { page, problems } = await watchedPage(context, env.server.origin);
-  const parts = partsRequested(page);
-  await page.goto(`${env.server.origin}/`);
-  await page.getByTestId('step-10').waitFor();
+  const { context, page, problems, parts } = await open();
   await page.getByTestId('step-1-run').click();
   assert.ok(!parts().includes('chain'), 'the chain is not in yet');
   await page.getByTestId('step-panel').getByRole('link', { name: /^entry \d+$/ }).first().click();

@@ -90,30 +90,20 @@ async function coldLoad(browser, origin) {
   // Each interaction is timed on its own, as a person clicks: after the page has gone idle (the
   // previous change's deferred save included), never in the middle of the last one's work.
   const settle = () => page.evaluate(() => new Promise((done) => setTimeout(done, 150)));
-  await settle();
+  /** Settles, then times a click on `button` until `target` shows `state` (see `timeClick`). */
+  const timed = async (button, target, state) => {
+    await settle();
+    return page.evaluate(timeClick, { button, target, state });
+  };
 
-  const step = await page.evaluate(timeClick, {
-    button: '[data-testid="step-1-run"]',
-    target: '[data-testid="step-1"]',
-    state: 'done',
-  });
+  const step = await timed('[data-testid="step-1-run"]', '[data-testid="step-1"]', 'done');
   // The first step pays for compiling the code it runs for the first time (V8 compiles Wasm lazily);
   // the second shows a step once that is done. (Its run button is in the panel of the selected step.)
   await settle();
   await page.getByTestId('step-2').getByRole('button').click();
   await page.waitForSelector('[data-testid="step-2-run"]');
-  await settle();
-  const secondStep = await page.evaluate(timeClick, {
-    button: '[data-testid="step-2-run"]',
-    target: '[data-testid="step-2"]',
-    state: 'done',
-  });
-  await settle();
-  const runAll = await page.evaluate(timeClick, {
-    button: '[data-testid="run-all"]',
-    target: '[data-testid="decision"]',
-    state: 'ready_with_accepted_risk',
-  });
+  const secondStep = await timed('[data-testid="step-2-run"]', '[data-testid="step-2"]', 'done');
+  const runAll = await timed('[data-testid="run-all"]', '[data-testid="decision"]', 'ready_with_accepted_risk');
   await settle();
   const saves = await page.evaluate(() =>
     performance.getEntriesByName('closeout:save').map((entry) => entry.duration));

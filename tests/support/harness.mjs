@@ -5,6 +5,7 @@ import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import assert from 'node:assert/strict';
 import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
@@ -125,4 +126,18 @@ export async function scrollTo(page, ...sections) {
     await page.locator(`#${section}`).scrollIntoViewIfNeeded();
     await page.getByTestId(SECTION_PARTS[section]).waitFor({ state: 'attached', timeout: 10_000 });
   }
+}
+
+/** Presses Tab (or Shift+Tab) until the focused element is, or is inside, `selector`. */
+export async function tabTo(page, selector, backwards = false) {
+  for (let i = 0; i < 120; i += 1) {
+    const found = await page.evaluate((s) => Boolean(document.activeElement?.closest(s)), selector);
+    if (found) {
+      const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+      assert.notEqual(outline, 'none', `focus on ${selector} is visible`);
+      return;
+    }
+    await page.keyboard.press(backwards ? 'Shift+Tab' : 'Tab');
+  }
+  throw new Error(`could not reach ${selector} with the keyboard`);
 }
