@@ -31,13 +31,15 @@ pub fn input_editor(step: u8, value: RwSignal<Value>) -> AnyView {
         .into_any()
 }
 
+/// A field's label from its key: `decided_by` reads "Decided by". Keys are ASCII snake case (the spec's
+/// field names), so an ASCII capital is enough; Unicode case mapping would add its 12 KB table to the
+/// first load for nothing.
 fn humanize(key: &str) -> String {
-    let text = key.replace('_', " ");
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
+    let mut text = key.replace('_', " ");
+    if let Some(first) = text.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    text
 }
 
 fn get_at<'a>(value: &'a Value, path: &[String]) -> Option<&'a Value> {
@@ -182,5 +184,19 @@ fn field(step: u8, signal: RwSignal<Value>, path: Vec<String>, current: &Value) 
             }
             .into_any()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::humanize;
+
+    #[test]
+    fn labels_read_as_words_with_a_capital() {
+        assert_eq!(humanize("decided_by"), "Decided by");
+        assert_eq!(humanize("legal_hold"), "Legal hold");
+        assert_eq!(humanize(""), "");
+        // A key that does not start with ASCII keeps its first letter as it is.
+        assert_eq!(humanize("été_key"), "été key");
     }
 }
