@@ -4,7 +4,7 @@
 //!
 //! Times are reported, never asserted. `--quick` runs 10 and 1,000 records only (a few minutes).
 
-use crate::{checks, setup, shell, size};
+use crate::{checks, floor, setup, shell, size};
 use closeout_core::json::{self, Value};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -48,6 +48,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
 
     checks::release_build()?;
     let bench_web = wasm_bench_build()?;
+    let floors = floor::measure()?;
 
     shell::step("native benchmarks (criterion)");
     let mut criterion = shell::command("cargo");
@@ -81,7 +82,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
 
     let rows = rows(&browser, &sizes);
     let files = size::measure(&root.join("dist"))?;
-    let report = report(&rows, &reference, &browser, &files);
+    let report = report(&rows, &reference, &browser, &files, &floors);
     println!("\n{report}");
     let report_path = out_dir.join("report.md");
     std::fs::write(&report_path, &report)
@@ -262,6 +263,7 @@ fn report(
     reference: &[(usize, u64, f64)],
     browser: &Value,
     files: &[size::FileSize],
+    floors: &[floor::Floor],
 ) -> String {
     let app = browser.get("app");
     let get = |key: &str| number(app.and_then(|a| a.get(key)));
@@ -328,6 +330,11 @@ fn report(
         ));
     }
     out.push_str(&format!(
+        "| an on-demand part (files, {} B on the wire) from its trigger to on screen | none | {} | what a first step would wait for if the engine loaded on demand |\n",
+        get("part_bytes").map_or("—".into(), |b| size::group(b as u64)),
+        ms(get("part_load_ms"))
+    ));
+    out.push_str(&format!(
         "| memory after a full run (JS heap {} + Wasm memory {}) | 8 MB | {} | {} |\n\n",
         mb(get("js_heap_bytes")),
         mb(get("wasm_memory_bytes")),
@@ -336,6 +343,10 @@ fn report(
     ));
     out.push_str("### Files of the build: the first load, then the parts loaded on demand\n\n");
     out.push_str(&size::table(files));
+    out.push_str(
+        "\n### The floor: Leptos and the step engine on their own (`cargo xtask size --floor`)\n\n",
+    );
+    out.push_str(&floor::table(floors, files));
     out.push_str("\n### Scaling: the same cases natively (criterion) and in Wasm (Chromium)\n\n");
     out.push_str("| case | records | native | Wasm | Wasm/native | native rate | Wasm rate |\n");
     out.push_str("|---|---:|---:|---:|---:|---:|---:|\n");

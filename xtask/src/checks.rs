@@ -52,6 +52,8 @@ fn run_checks(total: &mut Counts) -> Result<(), String> {
             "closeout-core",
             "-p",
             "closeout-app",
+            "-p",
+            "closeout-floor",
             "--all-targets",
         ],
     )?;

@@ -10,6 +10,7 @@
 mod bench;
 mod checks;
 mod csp;
+mod floor;
 mod setup;
 mod shell;
 mod size;
@@ -24,8 +25,10 @@ commands:
   test               install what is missing, then run every check CI runs (fmt, clippy, native and
                      browser tests, release build, Playwright); ends with `N passed, N failed`
   build              install what is missing and make the release build in dist/
-  size [--ceiling]   the release build's first-load size (gzip -9, exact) against the 150 KB budget
-                     (--ceiling: against the interim ceiling CI holds the build to)
+  size [--ceiling | --floor]
+                     the release build's first-load size (gzip -9, exact) against the 150 KB budget
+                     (--ceiling: against the interim ceiling CI holds the build to; --floor: what
+                     Leptos and the step engine weigh on their own, built from bench/floor)
   bench [--quick]    native (criterion) and browser benchmarks, budgets and sizes in one table;
                      writes the numbers into BENCHMARKS.md (--quick: 10 and 1,000 records only)
   post-build         (Trunk's post-build hook) split a release build's Wasm into the first load and

@@ -16,7 +16,7 @@ pub const FIRST_LOAD_BUDGET: u64 = 150 * 1000;
 /// What CI holds the build to until the budget is met: the first-load size as last measured (see
 /// BENCHMARKS.md), so the build can only shrink. Lower it whenever the build gets smaller; once the build
 /// fits the budget this becomes `FIRST_LOAD_BUDGET`.
-pub const FIRST_LOAD_CEILING: u64 = 282_600;
+pub const FIRST_LOAD_CEILING: u64 = 275_700;
 
 /// One file of the build: its name, raw and gzip-9 sizes.
 pub struct FileSize {
@@ -159,13 +159,14 @@ pub fn group(n: u64) -> String {
 }
 
 /// `cargo xtask size`: the release build's first-load size against the budget (`--ceiling`: against
-/// CI's ceiling, which is what `cargo xtask test` checks).
+/// CI's ceiling, which is what `cargo xtask test` checks; `--floor`: the least it could be, floor.rs).
 pub fn run(args: &[String]) -> Result<(), String> {
     let dist = shell::root().join("dist");
     match args {
         [] => check(&dist, FIRST_LOAD_BUDGET, "budget"),
         [flag] if flag == "--ceiling" => check(&dist, FIRST_LOAD_CEILING, "CI ceiling"),
-        _ => Err("usage: cargo xtask size [--ceiling]".into()),
+        [flag] if flag == "--floor" => crate::floor::run(&dist),
+        _ => Err("usage: cargo xtask size [--ceiling | --floor]".into()),
     }
 }
 
