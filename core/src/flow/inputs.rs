@@ -154,7 +154,8 @@ pub fn retention(fields: &Fields<'_>) -> Result<RetentionInput, InputError> {
     let decision = fields
         .text("decision")?
         .trim()
-        .to_lowercase()
+        // ASCII is enough: no other character lowercases into one of the four decisions' letters.
+        .to_ascii_lowercase()
         .replace('-', "_");
     if !RETENTION_DECISIONS.contains(&decision.as_str()) {
         return Err(fields.error(
