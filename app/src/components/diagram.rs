@@ -48,13 +48,14 @@ fn link_path(from: u8, to: u8) -> String {
     let neighbours = (x1 - x2).abs() <= 200.0 + f64::EPSILON;
     if same_row && !neighbours {
         let (edge, bulge) = if y1 < 100.0 {
-            (y1 - HEIGHT / 2.0, -40.0)
+            (y1 - HEIGHT / 2.0, -40)
         } else {
-            (y1 + HEIGHT / 2.0, 40.0)
+            (y1 + HEIGHT / 2.0, 40)
         };
+        let (x1, x2, edge) = (whole(x1), whole(x2), whole(edge));
         return format!(
             "M {x1} {edge} Q {} {} {x2} {edge}",
-            (x1 + x2) / 2.0,
+            (x1 + x2) / 2,
             edge + bulge
         );
     }
@@ -65,7 +66,20 @@ fn link_path(from: u8, to: u8) -> String {
     };
     let (sx, sy) = clip((x1, y1), (x2 - x1, y2 - y1));
     let (ex, ey) = clip((x2, y2), (x1 - x2, y1 - y2));
-    format!("M {sx} {sy} L {ex} {ey}")
+    format!(
+        "M {} {} L {} {}",
+        whole(sx),
+        whole(sy),
+        whole(ex),
+        whole(ey)
+    )
+}
+
+/// A coordinate in whole SVG units (a fraction of a unit does not show at the diagram's size). The
+/// diagram writes no float: formatting one would put the standard library's float printing (about
+/// 4 KB gzip) into the first load for the diagram alone.
+fn whole(coordinate: f64) -> i32 {
+    coordinate.round() as i32
 }
 
 /// The SVG diagram of the flow.
@@ -94,6 +108,7 @@ pub fn FlowDiagram() -> impl IntoView {
                 .map(|step| {
                     let number = step.number;
                     let (x, y) = position(number);
+                    let (x, y) = (whole(x), whole(y));
                     let status = move || state.session.with(|s| s.statuses()[usize::from(number) - 1].code());
                     view! {
                         <g
@@ -114,9 +129,9 @@ pub fn FlowDiagram() -> impl IntoView {
                                 }
                             }
                         >
-                            <rect x=x y=y width=WIDTH height=HEIGHT rx="8"></rect>
-                            <text x=x + 12.0 y=y + 24.0 class="node-title">{format!("{number}. {} ", short(step.name))}</text>
-                            <text x=x + 12.0 y=y + 44.0 class="node-state">{status}</text>
+                            <rect x=x y=y width=whole(WIDTH) height=whole(HEIGHT) rx="8"></rect>
+                            <text x=x + 12 y=y + 24 class="node-title">{format!("{number}. {} ", short(step.name))}</text>
+                            <text x=x + 12 y=y + 44 class="node-state">{status}</text>
                         </g>
                     }
                 })

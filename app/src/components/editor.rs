@@ -73,7 +73,8 @@ fn text_of(value: Option<&Value>) -> String {
     match value {
         Some(Value::String(s)) => s.clone(),
         Some(Value::Number(Number::Int(d))) => d.clone(),
-        Some(Value::Number(Number::Float(x))) => x.to_string(),
+        // As the canonical JSON writes it (Python's repr), like every other view of the evidence.
+        Some(Value::Number(Number::Float(x))) => closeout_core::json::python_float_repr(*x),
         Some(Value::Array(items)) => items
             .iter()
             .filter_map(Value::as_str)
