@@ -70,12 +70,18 @@ impl Progress {
                 .unwrap_or_default()
                 .to_vec()
         };
+        // Inserted one by one: collecting into a set sorts first, and a sort of `u8`s was one more
+        // copy of the standard library's sort in the app's first load.
+        let mut viewed_steps = BTreeSet::new();
+        for step in list("viewed_steps")
+            .iter()
+            .filter_map(Value::as_i64)
+            .filter_map(|n| u8::try_from(n).ok())
+        {
+            viewed_steps.insert(step);
+        }
         Progress {
-            viewed_steps: list("viewed_steps")
-                .iter()
-                .filter_map(Value::as_i64)
-                .filter_map(|n| u8::try_from(n).ok())
-                .collect(),
+            viewed_steps,
             opened: list("opened")
                 .iter()
                 .filter_map(Value::as_str)

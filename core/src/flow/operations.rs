@@ -531,6 +531,14 @@ fn connector_outcomes(scenario: &Scenario) -> BTreeMap<String, Outcome> {
     let value = scenario.input_for("closeout_summary");
     Fields::new(&value, "$.inputs.closeout_summary")
         .and_then(|fields| inputs::delivery(&fields))
-        .map(|routing| routing.providers.into_iter().collect())
+        // Inserted one by one: collecting sorts first, and that sort was one more copy of the
+        // standard library's sort in the app's first load.
+        .map(|routing| {
+            let mut outcomes = BTreeMap::new();
+            for (provider, outcome) in routing.providers {
+                outcomes.insert(provider, outcome);
+            }
+            outcomes
+        })
         .unwrap_or_default()
 }
