@@ -102,27 +102,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
 fn wasm_bench_build() -> Result<PathBuf, String> {
     shell::step("the benchmark cases as Wasm (cargo build --release, wasm-bindgen --target web)");
     shell::run_inherited(
-        shell::command("cargo").args([
-            "build",
-            "--quiet",
-            "--release",
-            "--target",
-            "wasm32-unknown-unknown",
-            "-p",
-            "closeout-bench",
-            "--lib",
-        ]),
+        &mut shell::cargo_wasm_release("closeout-bench"),
         "cargo build (bench, wasm32)",
     )?;
     let out = shell::target_dir().join("bench-web");
     let wasm = shell::target_dir().join("wasm32-unknown-unknown/release/closeout_bench.wasm");
-    shell::run_inherited(
-        shell::command("wasm-bindgen")
-            .args(["--target", "web", "--no-typescript", "--out-dir"])
-            .arg(&out)
-            .arg(&wasm),
-        "wasm-bindgen (bench)",
-    )?;
+    shell::wasm_bindgen_web(&wasm, &out, "wasm-bindgen (bench)")?;
     std::fs::write(
         out.join("index.html"),
         "<!doctype html><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\"><title>closeout-bench</title>\n",

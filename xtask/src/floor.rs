@@ -61,22 +61,10 @@ fn build(features: &str) -> Result<PathBuf, String> {
     // app's build keeps its cache.
     let target_dir = shell::target_dir().join("floor-build");
     shell::run_inherited(
-        shell::command("cargo")
+        shell::cargo_wasm_release("closeout-floor")
             .env("RUSTFLAGS", "--cfg erase_components")
             .env("CARGO_TARGET_DIR", &target_dir)
-            .args([
-                "build",
-                "--quiet",
-                "--release",
-                "--target",
-                "wasm32-unknown-unknown",
-                "-p",
-                "closeout-floor",
-                "--lib",
-                "--no-default-features",
-                "--features",
-                features,
-            ]),
+            .args(["--no-default-features", "--features", features]),
         "cargo build (closeout-floor)",
     )?;
     let wasm = target_dir.join("wasm32-unknown-unknown/release/closeout_floor.wasm");
@@ -88,13 +76,7 @@ fn build(features: &str) -> Result<PathBuf, String> {
         std::fs::remove_dir_all(&out)
             .map_err(|e| format!("cannot clear {}: {e}", out.display()))?;
     }
-    shell::run_inherited(
-        shell::command("wasm-bindgen")
-            .args(["--target", "web", "--no-typescript", "--out-dir"])
-            .arg(&out)
-            .arg(&wasm),
-        "wasm-bindgen (closeout-floor)",
-    )?;
+    shell::wasm_bindgen_web(&wasm, &out, "wasm-bindgen (closeout-floor)")?;
     Ok(out)
 }
 

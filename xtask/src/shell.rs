@@ -46,6 +46,39 @@ pub fn run_inherited(command: &mut Command, what: &str) -> Result<(), String> {
     }
 }
 
+/// `cargo build --quiet --release --target wasm32-unknown-unknown -p <package> --lib`, to which a caller
+/// adds features or environment; the Wasm lands in `<target dir>/wasm32-unknown-unknown/release/`.
+pub fn cargo_wasm_release(package: &str) -> Command {
+    let mut command = command("cargo");
+    command.args([
+        "build",
+        "--quiet",
+        "--release",
+        "--target",
+        "wasm32-unknown-unknown",
+        "-p",
+        package,
+        "--lib",
+    ]);
+    command
+}
+
+/// `wasm-bindgen --target web --no-typescript --out-dir <out> <wasm>`: the Wasm and its JS glue, for a
+/// page that loads them as an ES module.
+pub fn wasm_bindgen_web(
+    wasm: &std::path::Path,
+    out: &std::path::Path,
+    what: &str,
+) -> Result<(), String> {
+    run_inherited(
+        command("wasm-bindgen")
+            .args(["--target", "web", "--no-typescript", "--out-dir"])
+            .arg(out)
+            .arg(wasm),
+        what,
+    )
+}
+
 /// Runs a command and returns its trimmed standard output, or `None` when it cannot run or fails.
 pub fn output_of(program: &str, args: &[&str]) -> Option<String> {
     stdout_of(Command::new(program).args(args))
