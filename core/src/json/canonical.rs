@@ -108,12 +108,11 @@ fn write_escaped(out: &mut String, ch: char) {
 /// The shortest digits that round-trip to `x` (finite, positive), as Python's repr finds them, and the
 /// decimal exponent of the first: 1234.5 is ("12345", 3), 0.001 is ("1", -3).
 ///
-/// The digits come from Ryū (the `ryu` crate). It replaced `format!("{:e}")`, which is smaller in
-/// neither sense: the standard library's float formatting (Grisu with a Dragon4 fallback, plus the
-/// fixed-precision variants every `f64` formatting impl links) cost the app's first load more
-/// (BENCHMARKS.md), and where a float lies exactly halfway between two shortest candidates `{:e}`
-/// rounds the last digit up, while CPython's repr, like Ryū, takes the even one. A test compares the
-/// two on a million floats.
+/// The digits come from Ryū (the `ryu` crate). It replaced `format!("{:e}")` for two reasons: the
+/// standard library's float formatting (Grisu with a Dragon4 fallback, plus the fixed-precision
+/// variants every `f64` formatting impl links) cost the app's first load more (BENCHMARKS.md), and
+/// where a float lies exactly halfway between two shortest candidates `{:e}` rounds the last digit up,
+/// while CPython's repr, like Ryū, takes the even one. A test compares the two on a million floats.
 fn shortest_digits(x: f64) -> (String, i32) {
     let mut buffer = ryu::Buffer::new();
     // Ryū writes `d.ddd`, `0.000ddd` or `d.ddde±x`.
@@ -231,7 +230,7 @@ mod tests {
             }
         }
         // 252 of the million are such ties; CPython 3.11's repr of every one agreed with Ryū's digits
-        // (checked when this test was written; three are in `python_repr_forms`).
+        // (checked when this test was written; four are in `python_repr_forms`).
         assert!(
             ties < 1_000,
             "{ties} ties: more than halfway cases can explain"
