@@ -28,6 +28,21 @@ pub mod time;
 pub mod walkthrough;
 
 pub use roles::Role;
+
+/// A reproducible stream of pseudo-random numbers (xorshift64) for the tests that compare core with a
+/// reference on many generated cases; each test picks its seed, so its cases never change.
+#[cfg(test)]
+pub(crate) struct Xorshift(pub u64);
+
+#[cfg(test)]
+impl Xorshift {
+    pub(crate) fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
 pub use steps::{Step, STEPS};
 
 /// The edition boundary in one sentence (spec section 1).

@@ -200,12 +200,9 @@ mod tests {
         ];
         cases.extend((-323..=308).map(|e| 10f64.powi(e)));
         cases.extend((0..2000).map(|n| f64::from(n) / 8.0 + 0.5));
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut random = crate::Xorshift(0x9e37_79b9_7f4a_7c15);
         while cases.len() < 1_000_000 {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            let x = f64::from_bits(state >> 1); // positive
+            let x = f64::from_bits(random.next() >> 1); // positive
             if x.is_finite() && x != 0.0 {
                 cases.push(x);
             }
