@@ -1,5 +1,5 @@
-//! The closeout artifact bundle as files (spec section 4, step 5): a `.zip` holding the three files and
-//! `manifest.json`, or one `.json`; and verification of a bundle zip.
+//! The closeout artifact bundle as files (`docs/domain.md#step-5-closeout-artifact-bundle`): a `.zip`
+//! holding the three files and `manifest.json`, or one `.json`; and verification of a bundle zip.
 //!
 //! The zip is deterministic (fixed dates, permissions and compression), so verification can demand that
 //! a bundle re-created from its own verified contents is byte-identical: a flipped byte anywhere, even in

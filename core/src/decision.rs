@@ -1,5 +1,6 @@
-//! The release decision (spec section 5): one set of rules over [`Facts`], which come either from a live
-//! session's latest records or from a `cavra.final_closeout_trial.v1` package, so both get the same codes.
+//! The release decision (`docs/domain.md#5-the-release-decision`): one set of rules over [`Facts`],
+//! which come either from a live session's latest records or from a `cavra.final_closeout_trial.v1`
+//! package, so both get the same codes.
 
 use crate::evidence::EvidenceLog;
 use crate::flow::inputs::AcceptedRisk;
@@ -28,7 +29,8 @@ impl ReleaseState {
     }
 }
 
-/// Blocking codes in the spec's order (section 5), then the two the accepted risk adds.
+/// Blocking codes in their listed order (`docs/domain.md#52-blocking-codes`), the two the accepted risk
+/// adds last.
 pub const BLOCKING_CODES: [&str; 15] = [
     "readiness_incomplete",
     "signature_missing",
@@ -47,7 +49,7 @@ pub const BLOCKING_CODES: [&str; 15] = [
     "accepted_risk_expired",
 ];
 
-/// Warning codes in the spec's order.
+/// Warning codes in their listed order (`docs/domain.md#53-warning-codes`).
 pub const WARNING_CODES: [&str; 6] = [
     "critical_finding_excepted",
     "health_warning",
@@ -194,7 +196,7 @@ fn is_digest(text: &str) -> bool {
     hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-/// Applies spec section 5 to the facts at `now`.
+/// Applies the release decision's rules (`docs/domain.md#5-the-release-decision`) to the facts at `now`.
 pub fn decide(facts: &Facts, now: Timestamp) -> Decision {
     let mut blocking: Vec<&'static str> = Vec::new();
     let mut warnings: Vec<&'static str> = Vec::new();

@@ -1,4 +1,5 @@
-//! The public-safe guard (spec section 6): nothing that looks like a credential enters the sandbox.
+//! The public-safe guard (`docs/domain.md#6-the-public-safe-guard`): nothing that looks like a
+//! credential enters the sandbox.
 //!
 //! Every import and every free-text input is scanned before it touches state. A refusal names the JSON
 //! path and the kind of secret, never the secret itself.

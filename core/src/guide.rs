@@ -1,6 +1,6 @@
 //! Plain words for people: what each step does and why, and where a real deployment crosses the
-//! Community/Enterprise boundary (spec section 1). The app shows these; they live here so the CLI and
-//! any other front end say the same thing.
+//! Community/Enterprise boundary (`docs/domain.md#12-the-edition-boundary`). The app shows these; they
+//! live here so the CLI and any other front end say the same thing.
 
 /// What a step does, why, and what a real deployment needs beyond Community.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -157,7 +157,7 @@ impl<'a> Fields<'a> {
             .collect()
     }
 
-    /// A timestamp in one of the accepted forms (spec section 2).
+    /// A timestamp in one of the accepted forms (`docs/domain.md#23-timestamps`).
     pub fn opt_time(&self, key: &str) -> Result<Option<Timestamp>, InputError> {
         match self.opt_str(key)? {
             None => Ok(None),

@@ -1,8 +1,9 @@
 //! `closeout-core`: CAVRA's release governance final closeout, as the Closeout Sandbox implements it.
 //!
-//! The crate is pure: no I/O, no clock (every builder takes `now`), no browser crates. The same code runs
-//! natively (the `closeout` CLI) and in WebAssembly (the sandbox app), so every digest is identical on both.
-//! The domain reference is `shared/closeout-spec.md`; section numbers in doc comments point there.
+//! The crate is pure: no I/O, no clock (every builder takes `now`), no browser crates. The same code
+//! runs natively (the `closeout` CLI) and in WebAssembly (the sandbox app), so every digest is identical
+//! on both. The domain reference is `docs/domain.md`; doc comments cite its sections by anchor
+//! (`docs/domain.md#…`) and its design decisions as D-n (`docs/domain.md#9-design-decisions`).
 
 pub mod bundle;
 pub mod counters;
@@ -45,5 +46,5 @@ impl Xorshift {
 }
 pub use steps::{Step, STEPS};
 
-/// The edition boundary in one sentence (spec section 1).
+/// The edition boundary in one sentence (`docs/domain.md#12-the-edition-boundary`).
 pub const BOUNDARY_NOTE: &str = "Community records evidence metadata. Enterprise or operator-owned systems enforce private retention, write or delete archive objects, do SSO/RBAC, deliver through live connectors holding secrets, validate licences, and run paid policy packs.";

@@ -1,5 +1,6 @@
-//! The trial package `cavra.final_closeout_trial.v1` (spec section 7): validated import that keeps
-//! unknown fields, the release decision of a package, and export of a session with real digests.
+//! The trial package `cavra.final_closeout_trial.v1` (`docs/domain.md#7-the-trial-package`): validated
+//! import that keeps unknown fields, the release decision of a package, and export of a session with
+//! real digests.
 
 use crate::decision::{
     decide, AlertFacts, ArtifactFacts, Decision, Facts, HealthFacts, WorkerFacts,
@@ -78,7 +79,7 @@ pub struct TrialPackage {
 }
 
 impl TrialPackage {
-    /// Parses, guards (spec section 6) and validates a package file.
+    /// Parses, guards (`docs/domain.md#6-the-public-safe-guard`) and validates a package file.
     pub fn import(bytes: &[u8]) -> Result<TrialPackage, PackageError> {
         if bytes.len() > MAX_PACKAGE_BYTES {
             return Err(PackageError::TooLarge(bytes.len()));

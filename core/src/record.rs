@@ -1,5 +1,5 @@
-//! Records: what each kind is called, how its id and hash derive from its material (spec section 2), and
-//! the cross-links verification follows.
+//! Records: what each kind is called, how its id and hash derive from its material
+//! (`docs/domain.md#27-records`), and the cross-links verification follows.
 //!
 //! A record is a JSON object built by a step. Its id is `prefix + first 16 hex` of the digest of its
 //! material (exactly the listed keys); its hash field, where it has one, is the full digest.
@@ -14,14 +14,14 @@ pub enum Material {
     Keys(&'static [&'static str]),
     /// Every key but the id and hash fields.
     AllButIdentity,
-    /// A connector delivery record: `rcd-{slug(event_id)}-{12 hex}` (spec section 2).
+    /// A connector delivery record: `rcd-{slug(event_id)}-{12 hex}` (`docs/domain.md#27-records`).
     ConnectorDelivery,
 }
 
 /// Every kind of record the evidence log holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RecordKind {
-    // Upstream evidence (spec section 3), seeded by the scenario.
+    // Upstream evidence (docs/domain.md#3-upstream-evidence), seeded by the scenario.
     ReadinessSummary,
     ReadinessApproval,
     ReleaseRecordAttachment,
@@ -29,7 +29,7 @@ pub enum RecordKind {
     AuditorExport,
     ArchiveReference,
     ArchiveHealth,
-    // The ten steps (spec section 4).
+    // The ten steps (docs/domain.md#4-the-ten-steps).
     ReadinessBundle,
     ArchiveManifest,
     CloseoutSummary,
@@ -83,7 +83,7 @@ impl RecordKind {
         RecordKind::FinalDecision,
     ];
 
-    /// The spec's identity and hashing rules for this kind.
+    /// This kind's identity and hashing rules (`docs/domain.md#27-records`).
     pub fn spec(self) -> KindSpec {
         use RecordKind::*;
         let (name, id_field, prefix, hash_field, material) = match self {
@@ -355,7 +355,7 @@ pub fn connector_delivery_id(record: &Value) -> String {
     format!("rcd-{}-{}", slug(event_id), &hash[..12])
 }
 
-/// Lowercase, every non-alphanumeric character to `-`, trimmed of `-` (spec section 2).
+/// Lowercase, every non-alphanumeric character to `-`, trimmed of `-` (`docs/domain.md#27-records`).
 ///
 /// Alphanumeric means ASCII letters and digits: the text slugged is an event id, and every event id the
 /// spec defines is a record id (an ASCII prefix and hex digits). Unicode case mapping and letter tables
@@ -387,7 +387,7 @@ pub struct CrossLink {
     pub hash_field: Option<&'static str>,
 }
 
-/// Every cross-link verification follows (D-2).
+/// Every cross-link verification follows (D-2, `docs/domain.md#28-cross-links`).
 pub const CROSS_LINKS: &[CrossLink] = &[
     link(
         RecordKind::ArchiveManifest,

@@ -1,8 +1,8 @@
-//! The five roles of spec section 1 and what each may do.
+//! The five roles (`docs/domain.md#1-roles`) and what each may do.
 
 use std::fmt;
 
-/// A person's role in the closeout (spec section 1). The id strings are the spec's.
+/// A person's role in the closeout (`docs/domain.md#1-roles`). The id strings are the spec's.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Role {
     /// Runs the closeout, updates the release record, gives final acceptance.

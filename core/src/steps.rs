@@ -1,4 +1,4 @@
-//! The ten closeout steps of spec section 4: their order, names and owners.
+//! The ten closeout steps (`docs/domain.md#4-the-ten-steps`): their order, names and owners.
 
 use crate::roles::Role;
 
@@ -9,12 +9,12 @@ pub struct Step {
     pub number: u8,
     /// The step's name in the spec's words.
     pub name: &'static str,
-    /// The role that runs the step (spec section 1).
+    /// The role that runs the step (`docs/domain.md#11-who-runs-each-step`).
     pub owner: Role,
 }
 
-/// The ten steps in order (spec section 4). Steps 1-6 and 10 belong to the release manager, 7-9 to the
-/// platform owner.
+/// The ten steps in order (`docs/domain.md#4-the-ten-steps`). Steps 1-6 and 10 belong to the release
+/// manager, 7-9 to the platform owner.
 pub const STEPS: [Step; 10] = [
     Step {
         number: 1,

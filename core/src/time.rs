@@ -1,5 +1,5 @@
-//! Timestamps as CAVRA writes and reads them (spec section 2). Core never reads the clock: `now` is
-//! always a parameter (D-1).
+//! Timestamps as CAVRA writes and reads them (`docs/domain.md#23-timestamps`). Core never reads the
+//! clock: `now` is always a parameter (D-1).
 //!
 //! The calendar arithmetic is written here rather than taken from chrono: only the proleptic Gregorian
 //! calendar, UTC and a handful of ISO 8601 forms are needed, and chrono's general formatting and parsing

@@ -1,6 +1,6 @@
-//! The simulated connector (spec section 4, step 3): a non-production stand-in that records what a real
-//! connector would have done, with every credential shown as `REDACTED`. Real delivery needs Enterprise
-//! or an operator-owned connector holding secrets; the record says so.
+//! The simulated connector (`docs/domain.md#the-simulated-connector`): a non-production stand-in that
+//! records what a real connector would have done, with every credential shown as `REDACTED`. Real
+//! delivery needs Enterprise or an operator-owned connector holding secrets; the record says so.
 
 use super::inputs::{Outcome, Routing};
 use crate::json::Value;

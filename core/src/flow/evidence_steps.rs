@@ -12,7 +12,8 @@ use crate::roles::Role;
 use crate::scenario::Scenario;
 use crate::time::Timestamp;
 
-/// Appends the scenario's upstream evidence (spec section 3), stamped at its `generated_at`.
+/// Appends the scenario's upstream evidence (`docs/domain.md#3-upstream-evidence`), stamped at its
+/// `generated_at`.
 pub fn seed_upstream(log: &mut EvidenceLog, scenario: &Scenario) {
     let at = scenario.generated_at.isoformat();
     let reference = scenario.release_record_ref.as_str();

@@ -5,7 +5,7 @@ use crate::input::{Fields, InputError};
 use crate::json::Value;
 use crate::time::Timestamp;
 
-/// The simulated connector's providers (spec section 4, step 3).
+/// The simulated connector's providers (`docs/domain.md#the-simulated-connector`).
 pub const PROVIDERS: [&str; 8] = [
     "webhook",
     "splunk",
@@ -250,7 +250,7 @@ pub fn worker(fields: &Fields<'_>) -> Result<WorkerSettings, InputError> {
     })
 }
 
-/// An accepted risk (spec section 5).
+/// An accepted risk (`docs/domain.md#52-blocking-codes`: `undocumented_risk`, `accepted_risk_expired`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AcceptedRisk {
     pub owner: String,

@@ -1,5 +1,6 @@
-//! Canonical JSON (spec section 2): exactly what CPython's `json.dumps(value, sort_keys=True)` writes,
-//! and the sha256 digest of it. Every id and hash in the evidence log rests on these bytes.
+//! Canonical JSON (`docs/domain.md#21-canonical-json`): exactly what CPython's
+//! `json.dumps(value, sort_keys=True)` writes, and the sha256 digest of it. Every id and hash in the
+//! evidence log rests on these bytes.
 
 use super::value::{Number, Value};
 use sha2::{Digest, Sha256};

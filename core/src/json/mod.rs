@@ -1,5 +1,6 @@
 //! JSON as CAVRA hashes it: a value type that keeps integers exact, a strict parser that names the path
-//! of every problem, and the canonical writer of spec section 2 (CPython's `json.dumps(sort_keys=True)`).
+//! of every problem, and the canonical writer (`docs/domain.md#21-canonical-json`: CPython's
+//! `json.dumps(sort_keys=True)`).
 
 mod canonical;
 mod parse;
