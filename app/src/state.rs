@@ -133,7 +133,7 @@ impl AppState {
     /// Whether any step has run: starting over then needs a confirmation.
     pub fn has_progress(&self) -> bool {
         self.session
-            .with_untracked(|s| s.statuses().iter().any(|st| st.code() != "pending"))
+            .with_untracked(|s| s.statuses().iter().any(|st| !st.is_pending()))
     }
 
     /// Starts a scenario fresh, clock at its `generated_at`.

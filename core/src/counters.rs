@@ -5,6 +5,7 @@ use crate::evidence::EvidenceLog;
 use crate::flow::connector;
 use crate::json::Value;
 use crate::record::RecordKind;
+use crate::states::{CloseoutState, ExecutionStatus, RetentionDecisionState, SignatureState};
 
 /// Counts over one release's evidence.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -61,11 +62,15 @@ pub fn count(log: &EvidenceLog, reference: &str) -> Counters {
         match entry.kind {
             RecordKind::ReadinessBundle => counters.bundles += 1,
             RecordKind::ArchiveManifest
-                if record.str_at("signature_state") == "external_signature_attached" =>
+                if SignatureState::parse(record.str_at("signature_state"))
+                    == Some(SignatureState::ExternalSignatureAttached) =>
             {
                 counters.signed_manifests += 1
             }
-            RecordKind::CloseoutSummary if record.str_at("closeout_state") == "closed" => {
+            RecordKind::CloseoutSummary
+                if CloseoutState::parse(record.str_at("closeout_state"))
+                    == Some(CloseoutState::Closed) =>
+            {
                 counters.closed_summaries += 1
             }
             RecordKind::ConnectorDelivery if record.get("summary_id").is_some() => {
@@ -74,7 +79,10 @@ pub fn count(log: &EvidenceLog, reference: &str) -> Counters {
                     .filter(|(_, success)| !success)
                     .count();
             }
-            RecordKind::RetentionDecision if record.str_at("decision_state") == "approved" => {
+            RecordKind::RetentionDecision
+                if RetentionDecisionState::parse(record.str_at("decision_state"))
+                    == Some(RetentionDecisionState::Approved) =>
+            {
                 counters.approved_retention_reviews += 1
             }
             RecordKind::AlertPlan
@@ -89,9 +97,10 @@ pub fn count(log: &EvidenceLog, reference: &str) -> Counters {
             RecordKind::WorkerRun => counters.worker_runs += 1,
             RecordKind::Execution => {
                 counters.executions += 1;
-                match record.str_at("status") {
-                    "delivered" => counters.executions_delivered += 1,
-                    "failed" => counters.executions_failed += 1,
+                // A skipped execution, or one whose status the spec does not name, is no failure.
+                match ExecutionStatus::parse(record.str_at("status")) {
+                    Some(ExecutionStatus::Delivered) => counters.executions_delivered += 1,
+                    Some(ExecutionStatus::Failed) => counters.executions_failed += 1,
                     _ => counters.executions_dry_run += 1,
                 }
             }

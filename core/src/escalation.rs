@@ -2,6 +2,7 @@
 
 use crate::decision::Facts;
 use crate::roles::Role;
+use crate::states::{HealthLevel, RetentionDecisionState, RetryAction};
 use crate::time::Timestamp;
 
 /// One escalation: to whom, a stable code, and a sentence.
@@ -25,14 +26,14 @@ pub fn escalations(facts: &Facts, regulated: bool, now: Timestamp) -> Vec<Escala
     };
     let manager = Role::ReleaseManager;
     let security = Role::SecurityArchitect;
-    if !matches!(&facts.closeout, Some((state, 0)) if state == "closed") {
+    if !facts.closeout_closed() {
         to(
             manager,
             "closeout_open",
             "The closeout summary is not closed: the release manager resolves its blockers.",
         );
     }
-    if facts.retention_decision.as_deref() != Some("approved") {
+    if facts.retention_decision != Some(RetentionDecisionState::Approved) {
         to(manager, "retention_not_approved", "Retention is not approved: the release manager drives the retention review to a decision.");
     }
     if facts.artifact_bundle.is_none() {
@@ -41,7 +42,7 @@ pub fn escalations(facts: &Facts, regulated: bool, now: Timestamp) -> Vec<Escala
     if facts
         .health
         .as_ref()
-        .is_some_and(|h| h.state == "critical" || h.severities.iter().any(|s| s == "critical"))
+        .is_some_and(|h| h.has(HealthLevel::Critical))
     {
         to(
             manager,
@@ -49,18 +50,14 @@ pub fn escalations(facts: &Facts, regulated: bool, now: Timestamp) -> Vec<Escala
             "Retention health is critical: the release manager owns the response.",
         );
     }
-    let delivery_failed = matches!(
-        facts.delivery_state.as_deref(),
-        Some("failed" | "partial_failure")
-    );
-    if delivery_failed && facts.retry_decisions.is_empty() {
+    if facts.delivery_failed() && facts.retry_decisions.is_empty() {
         to(
             manager,
             "failed_delivery_without_retry_plan",
             "A closeout delivery failed and has no retry plan.",
         );
     }
-    if facts.retry_decisions.iter().any(|d| d == "retry")
+    if facts.retry_decisions.contains(&Some(RetryAction::Retry))
         && !facts.worker_runs.iter().any(|run| run.completed)
     {
         to(

@@ -22,6 +22,7 @@ pub mod robustness;
 pub mod roles;
 pub mod scenario;
 pub mod share;
+pub mod states;
 pub mod steps;
 pub mod stored;
 pub mod synthetic;

@@ -11,6 +11,10 @@ use crate::guard::{check_value, UnsafeValue};
 use crate::input::{Fields, InputError};
 use crate::json::{self, strings, JsonError, Value};
 use crate::record::RecordKind;
+use crate::states::{
+    CloseoutState, DeliveryState, HealthLevel, ReadinessState, RetentionDecisionState, RetryAction,
+    SignatureState, WorkerMode, WorkerRunState,
+};
 use crate::time::Timestamp;
 use std::fmt;
 
@@ -156,9 +160,10 @@ impl TrialPackage {
                 });
             }
         }
-        facts.readiness_ready = text("final_readiness_bundle", "state").map(|s| s == "ready");
+        facts.readiness =
+            text("final_readiness_bundle", "state").and_then(|s| ReadinessState::parse_package(&s));
         if let Some(manifest) = self.section("signed_archive_manifest") {
-            facts.signature_state = Some(manifest.str_at("signature_state").to_string());
+            facts.signature_state = SignatureState::parse(manifest.str_at("signature_state"));
             facts.private_key_stored =
                 manifest.get("private_key_stored").and_then(Value::as_bool) == Some(true);
         }
@@ -167,11 +172,15 @@ impl TrialPackage {
                 .get("blocker_count")
                 .and_then(Value::as_i64)
                 .unwrap_or(i64::MAX);
-            facts.closeout = Some((summary.str_at("closeout_state").to_string(), count));
-            facts.delivery_state = Some(summary.str_at("delivery_state").to_string());
+            facts.closeout = Some((
+                CloseoutState::parse(summary.str_at("closeout_state")),
+                count,
+            ));
+            facts.delivery_state = DeliveryState::parse(summary.str_at("delivery_state"));
         }
         if let Some(review) = self.section("retention_review") {
-            facts.retention_decision = Some(review.str_at("decision_state").to_string());
+            facts.retention_decision =
+                RetentionDecisionState::parse(review.str_at("decision_state"));
             facts.retention_until = Some(review.str_at("retention_until").to_string());
             facts.legal_hold = review.get("legal_hold").and_then(Value::as_bool);
         }
@@ -185,7 +194,9 @@ impl TrialPackage {
                     .iter()
                     .map(|f| f.str_at("sha256").to_string())
                     .collect(),
-                retention_decision_state: bundle.str_at("retention_decision_state").to_string(),
+                retention_decision_state: RetentionDecisionState::parse(
+                    bundle.str_at("retention_decision_state"),
+                ),
             });
         }
         if let Some(health) = self.section("retention_health_report") {
@@ -194,10 +205,10 @@ impl TrialPackage {
                 .and_then(Value::as_array)
                 .unwrap_or_default();
             facts.health = Some(HealthFacts {
-                state: health.str_at("health_state").to_string(),
+                state: HealthLevel::parse(health.str_at("health_state")),
                 severities: findings
                     .iter()
-                    .map(|f| f.str_at("severity").to_string())
+                    .filter_map(|f| HealthLevel::parse(f.str_at("severity")))
                     .collect(),
             });
         }
@@ -206,13 +217,14 @@ impl TrialPackage {
                 .get("providers")
                 .and_then(Value::as_array)
                 .unwrap_or_default();
+            let provider_state = |p: &Value| DeliveryState::parse(p.str_at("delivery_state"));
             facts.alert_delivery_failed = providers
                 .iter()
-                .any(|p| p.str_at("delivery_state") == "failed");
+                .any(|p| provider_state(p) == Some(DeliveryState::Failed));
             facts.alert = Some(AlertFacts {
                 any_delivered: providers
                     .iter()
-                    .any(|p| p.str_at("delivery_state") == "delivered"),
+                    .any(|p| provider_state(p) == Some(DeliveryState::Delivered)),
                 suppressed_reason: alert
                     .get("suppressed_reason")
                     .and_then(Value::as_str)
@@ -220,12 +232,13 @@ impl TrialPackage {
             });
         }
         if let Some(plan) = self.section("closeout_retry_plan") {
-            facts.retry_decisions = vec![plan.str_at("decision").to_string()];
+            facts.retry_decisions = vec![RetryAction::parse(plan.str_at("decision"))];
         }
         if let Some(run) = self.section("retry_worker_run") {
             facts.worker_runs = vec![WorkerFacts {
-                live: run.str_at("mode") == "live",
-                completed: run.str_at("state") == "completed",
+                live: WorkerMode::parse(run.str_at("mode")) == Some(WorkerMode::Live),
+                completed: WorkerRunState::parse(run.str_at("state"))
+                    == Some(WorkerRunState::Completed),
                 preceded_by_dry_run: !run.str_at("preceded_by_dry_run_id").is_empty(),
             }];
         }
@@ -408,11 +421,15 @@ pub fn export_session(session: &Session, now: Timestamp) -> Value {
             ("release_id", Value::from(reference)),
             (
                 "state",
-                Value::from(if b.str_at("closeout_state") == "ready_for_closeout" {
-                    "ready"
-                } else {
-                    "incomplete"
-                }),
+                Value::from(
+                    if ReadinessState::parse(b.str_at("closeout_state"))
+                        == Some(ReadinessState::ReadyForCloseout)
+                    {
+                        ReadinessState::ReadyForCloseout.package_str()
+                    } else {
+                        ReadinessState::Incomplete.package_str()
+                    },
+                ),
             ),
             (
                 "evidence_refs",
@@ -455,7 +472,7 @@ pub fn export_session(session: &Session, now: Timestamp) -> Value {
             ),
             (
                 "delivery_state",
-                Value::from(summary_delivery_state(log, reference, id)),
+                Value::from(summary_delivery_state(log, reference, id).as_str()),
             ),
             ("public_evidence_refs", strings(&refs)),
         ])
@@ -557,7 +574,14 @@ pub fn export_session(session: &Session, now: Timestamp) -> Value {
                         ("route", Value::from(p.str_at("route"))),
                         (
                             "delivery_state",
-                            Value::from(if delivered { "delivered" } else { "failed" }),
+                            Value::from(
+                                if delivered {
+                                    DeliveryState::Delivered
+                                } else {
+                                    DeliveryState::Failed
+                                }
+                                .as_str(),
+                            ),
                         ),
                         ("redacted", Value::from(true)),
                     ])
@@ -577,9 +601,10 @@ pub fn export_session(session: &Session, now: Timestamp) -> Value {
             .get("decisions")
             .and_then(Value::as_array)
             .unwrap_or_default();
-        let rank = |d: &&Value| match d.str_at("decision") {
-            "retry" => 0,
-            "wait" => 1,
+        // The package names one decision: a retry if any, else a wait, else the first other.
+        let rank = |d: &&Value| match RetryAction::parse(d.str_at("decision")) {
+            Some(RetryAction::Retry) => 0,
+            Some(RetryAction::Wait) => 1,
             _ => 2,
         };
         let first = decisions.iter().min_by_key(rank);
@@ -655,4 +680,224 @@ pub fn export_session(session: &Session, now: Timestamp) -> Value {
         ("retry_worker_run", worker.into()),
         ("release_decision", release_decision),
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::escalation::escalations;
+    use crate::scenario::Scenario;
+    use crate::states::ReleaseState;
+
+    /// A finished session's package, to read as a package and to edit.
+    fn exported(scenario: &str) -> (Value, Timestamp) {
+        let scenario = Scenario::built_in(scenario).unwrap();
+        let now = scenario.generated_at;
+        let mut session = Session::start(scenario);
+        session.run_remaining(now);
+        (export_session(&session, now), now)
+    }
+
+    /// Sets `key` of `section` to `value`.
+    fn set(document: &mut Value, section: &str, key: &str, value: Value) {
+        let mut part = document.remove(section).unwrap();
+        part.set(key, value);
+        document.set(section, part);
+    }
+
+    fn facts_of(document: &Value) -> Facts {
+        TrialPackage::from_value(document.clone()).unwrap().facts()
+    }
+
+    #[test]
+    fn a_packages_states_are_read_into_the_specs_states() {
+        let (document, _) = exported("ready");
+        let facts = facts_of(&document);
+        assert_eq!(facts.readiness, Some(ReadinessState::ReadyForCloseout));
+        assert_eq!(
+            facts.signature_state,
+            Some(SignatureState::ExternalSignatureAttached)
+        );
+        assert_eq!(facts.closeout, Some((Some(CloseoutState::Closed), 0)));
+        assert_eq!(facts.delivery_state, Some(DeliveryState::Delivered));
+        assert_eq!(
+            facts.retention_decision,
+            Some(RetentionDecisionState::Approved)
+        );
+        let bundle = facts.artifact_bundle.unwrap();
+        assert_eq!(
+            bundle.retention_decision_state,
+            Some(RetentionDecisionState::Approved)
+        );
+        assert_eq!(facts.health.unwrap().state, Some(HealthLevel::Healthy));
+        // The ready scenario's plan has no decision: the package says `none`, which is still a
+        // decision recorded, though not one the spec names.
+        assert_eq!(
+            document
+                .get("closeout_retry_plan")
+                .unwrap()
+                .str_at("decision"),
+            "none"
+        );
+        assert_eq!(facts.retry_decisions, vec![None]);
+        let run = &facts.worker_runs[0];
+        assert!(!run.live && run.completed);
+    }
+
+    #[test]
+    fn a_state_the_spec_does_not_name_fails_each_rule_as_the_string_test_did() {
+        let (ready, now) = exported("ready");
+        let package = |document: &Value| TrialPackage::from_value(document.clone()).unwrap();
+        assert_eq!(
+            package(&ready).decide(Some(now)).state,
+            ReleaseState::ReadyForRelease
+        );
+        let cases = [
+            (
+                "final_readiness_bundle",
+                "state",
+                "ready_for_closeout",
+                "readiness_incomplete",
+            ),
+            (
+                "signed_archive_manifest",
+                "signature_state",
+                "signed",
+                "signature_missing",
+            ),
+            (
+                "release_closeout_summary",
+                "closeout_state",
+                "Closed",
+                "closeout_open",
+            ),
+            (
+                "retention_review",
+                "decision_state",
+                "ok",
+                "retention_not_approved",
+            ),
+            (
+                "closeout_artifact_bundle",
+                "retention_decision_state",
+                "not_attached",
+                "artifact_bundle_incomplete",
+            ),
+        ];
+        for (section, key, unknown, code) in cases {
+            let mut document = ready.clone();
+            set(&mut document, section, key, Value::from(unknown));
+            let decision = package(&document).decide(Some(now));
+            assert_eq!(decision.blocking, [code], "{section}.{key} = {unknown:?}");
+        }
+        // An unknown health level is neither critical nor warning, nor healthy: without an alert it
+        // needs one.
+        let mut document = ready.clone();
+        set(
+            &mut document,
+            "retention_health_report",
+            "health_state",
+            Value::from("fine"),
+        );
+        let decision = package(&document).decide(Some(now));
+        assert!(decision.blocking.is_empty() && decision.warnings.is_empty());
+        document.set("retention_alert_delivery", Value::Null);
+        let decision = package(&document).decide(Some(now));
+        assert_eq!(decision.blocking, ["alert_not_delivered"]);
+        // An unknown delivery state is not a failure; an unknown worker mode is not live, an
+        // unknown run state not completed.
+        let mut document = ready.clone();
+        set(
+            &mut document,
+            "release_closeout_summary",
+            "delivery_state",
+            Value::from("lost"),
+        );
+        set(
+            &mut document,
+            "retry_worker_run",
+            "mode",
+            Value::from("Live"),
+        );
+        let facts = facts_of(&document);
+        assert_eq!(facts.delivery_state, None);
+        assert!(!facts.delivery_failed());
+        assert!(!facts.worker_runs[0].live);
+        set(
+            &mut document,
+            "retry_worker_run",
+            "state",
+            Value::from("done"),
+        );
+        assert!(!facts_of(&document).worker_runs[0].completed);
+    }
+
+    #[test]
+    fn an_unnamed_retry_decision_still_counts_as_a_plan_for_escalation() {
+        let (mut document, now) = exported("ready");
+        set(
+            &mut document,
+            "release_closeout_summary",
+            "delivery_state",
+            Value::from("failed"),
+        );
+        let facts = facts_of(&document);
+        assert!(facts.delivery_failed());
+        let codes: Vec<&str> = escalations(&facts, false, now)
+            .iter()
+            .map(|e| e.code)
+            .collect();
+        assert!(
+            !codes.contains(&"failed_delivery_without_retry_plan"),
+            "{codes:?}"
+        );
+        // ...while the decision, as before, finds no retry decision (`retry`, `wait` or `suppress`).
+        let decision = decide(&facts, now);
+        assert!(decision
+            .blocking
+            .contains(&"failed_delivery_without_retry_plan"));
+        set(
+            &mut document,
+            "closeout_retry_plan",
+            "decision",
+            Value::from("wait"),
+        );
+        let decision = decide(&facts_of(&document), now);
+        assert!(!decision
+            .blocking
+            .contains(&"failed_delivery_without_retry_plan"));
+        assert!(decision
+            .warnings
+            .contains(&"delivery_failed_with_retry_plan"));
+    }
+
+    #[test]
+    fn alert_providers_are_read_as_delivery_states() {
+        let (mut document, _) = exported("ready");
+        let provider = |state: &str| {
+            Value::object([
+                ("provider", Value::from("webhook")),
+                ("route", Value::from("simulated")),
+                ("delivery_state", Value::from(state)),
+                ("redacted", Value::from(true)),
+            ])
+        };
+        let cases = [
+            (vec!["delivered"], true, false),
+            (vec!["failed"], false, true),
+            (vec!["partial_failure", "sent"], false, false),
+            (vec!["delivered", "failed"], true, true),
+        ];
+        for (states, delivered, failed) in cases {
+            let providers = Value::Array(states.iter().map(|s| provider(s)).collect());
+            let alert = Value::object([
+                ("alert_id", Value::from("alert-1")),
+                ("providers", providers),
+            ]);
+            document.set("retention_alert_delivery", alert);
+            let facts = facts_of(&document);
+            assert_eq!(facts.alert.unwrap().any_delivered, delivered, "{states:?}");
+            assert_eq!(facts.alert_delivery_failed, failed, "{states:?}");
+        }
+    }
 }

@@ -6,6 +6,7 @@ use crate::guard::check_text;
 use crate::guide::step_guide;
 use crate::json::{self, strings, Value};
 use crate::record::RecordKind;
+use crate::states::{CloseoutState, RetentionDecisionState, SignatureState};
 use crate::time::Timestamp;
 use std::collections::BTreeSet;
 
@@ -111,7 +112,8 @@ pub fn tasks_done(session: &Session) -> [bool; 10] {
     let has = |kind| latest(session, kind).is_some();
     let review_by_manager =
         latest(session, RecordKind::RetentionDecision).is_some_and(|decision| {
-            decision.str_at("decision_state") == "approved"
+            RetentionDecisionState::parse(decision.str_at("decision_state"))
+                == Some(RetentionDecisionState::Approved)
                 && session
                     .log()
                     .by_id(decision.str_at("review_id"))
@@ -119,14 +121,16 @@ pub fn tasks_done(session: &Session) -> [bool; 10] {
         });
     [
         has(RecordKind::ReadinessBundle),
-        latest(session, RecordKind::ArchiveManifest)
-            .is_some_and(|m| m.str_at("signature_state") == "external_signature_attached"),
-        latest(session, RecordKind::CloseoutSummary)
-            .is_some_and(|s| s.str_at("closeout_state") == "closed")
-            && session
-                .log()
-                .all(RecordKind::ConnectorDelivery, session.release_record_ref())
-                .any(|d| d.record.get("summary_id").is_some()),
+        latest(session, RecordKind::ArchiveManifest).is_some_and(|m| {
+            SignatureState::parse(m.str_at("signature_state"))
+                == Some(SignatureState::ExternalSignatureAttached)
+        }),
+        latest(session, RecordKind::CloseoutSummary).is_some_and(|s| {
+            CloseoutState::parse(s.str_at("closeout_state")) == Some(CloseoutState::Closed)
+        }) && session
+            .log()
+            .all(RecordKind::ConnectorDelivery, session.release_record_ref())
+            .any(|d| d.record.get("summary_id").is_some()),
         review_by_manager,
         has(RecordKind::ArtifactBundle),
         has(RecordKind::RetentionHealth),

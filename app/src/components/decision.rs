@@ -8,14 +8,6 @@ use closeout_core::input::Fields;
 use closeout_core::json::Value;
 use leptos::prelude::*;
 
-fn state_label(code: &str) -> &'static str {
-    match code {
-        "ready_for_release" => "Ready for release",
-        "ready_with_accepted_risk" => "Ready with accepted risk",
-        _ => "Blocked",
-    }
-}
-
 /// The decision of the live session at the sandbox clock.
 #[component]
 pub fn DecisionPanel() -> impl IntoView {
@@ -25,7 +17,7 @@ pub fn DecisionPanel() -> impl IntoView {
     view! {
         <div class="decision" data-testid="decision" data-state=move || decision.with(|d| d.state.code())>
             <p class="decision-state">
-                <span class="state-label">{move || decision.with(|d| state_label(d.state.code()))}</span>
+                <span class="state-label">{move || decision.with(|d| d.state.label())}</span>
                 " "
                 <code>{move || decision.with(|d| d.state.code())}</code>
                 <span class="muted">{move || decision.with(|d| format!(" at {}", d.evaluated_at.isoformat()))}</span>

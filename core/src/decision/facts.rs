@@ -5,21 +5,35 @@ use crate::flow::inputs::AcceptedRisk;
 use crate::flow::{closeout_deliveries, summary_delivery_state};
 use crate::json::Value;
 use crate::record::RecordKind;
+use crate::states::{
+    CloseoutState, DeliveryState, HealthLevel, ReadinessState, RetentionDecisionState, RetryAction,
+    SignatureState, WorkerRunState,
+};
 
 /// What the artifact bundle says.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ArtifactFacts {
     pub file_digests: Vec<String>,
-    pub retention_decision_state: String,
+    /// The state of the retention decision it rests on; `None` when none is attached or its state is
+    /// one the spec does not name (neither is approved).
+    pub retention_decision_state: Option<RetentionDecisionState>,
 }
 
 /// What the latest retention health report says.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct HealthFacts {
-    /// `healthy`, `warning` or `critical`.
-    pub state: String,
-    /// The severity of each finding.
-    pub severities: Vec<String>,
+    /// The report's level; `None` for one the spec does not name, which is neither healthy, warning
+    /// nor critical.
+    pub state: Option<HealthLevel>,
+    /// The severity of each finding the spec names (no rule reads another).
+    pub severities: Vec<HealthLevel>,
+}
+
+impl HealthFacts {
+    /// Whether the report's level or any finding's severity is `level`.
+    pub fn has(&self, level: HealthLevel) -> bool {
+        self.state == Some(level) || self.severities.contains(&level)
+    }
 }
 
 /// One retry worker run.
@@ -37,21 +51,25 @@ pub struct AlertFacts {
     pub suppressed_reason: Option<String>,
 }
 
-/// Everything section 5 looks at; `None` means the evidence is missing.
+/// Everything section 5 looks at; `None` means the evidence is missing or, for a state, that it names
+/// none the spec does (a rule treats both alike: neither is the state it asks for).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Facts {
-    pub readiness_ready: Option<bool>,
-    pub signature_state: Option<String>,
+    /// The readiness bundle's state.
+    pub readiness: Option<ReadinessState>,
+    pub signature_state: Option<SignatureState>,
     pub private_key_stored: bool,
     /// The summary's state and blocker count.
-    pub closeout: Option<(String, i64)>,
-    pub delivery_state: Option<String>,
-    pub retention_decision: Option<String>,
+    pub closeout: Option<(Option<CloseoutState>, i64)>,
+    /// The summary's delivery state.
+    pub delivery_state: Option<DeliveryState>,
+    pub retention_decision: Option<RetentionDecisionState>,
     pub retention_until: Option<String>,
     pub artifact_bundle: Option<ArtifactFacts>,
     pub health: Option<HealthFacts>,
-    /// `retry`, `wait` or `suppress` for each retry decision.
-    pub retry_decisions: Vec<String>,
+    /// Each retry decision of the latest plan; `None` for one the spec does not name (a package's
+    /// `none`), which still counts as a decision recorded.
+    pub retry_decisions: Vec<Option<RetryAction>>,
     pub worker_runs: Vec<WorkerFacts>,
     pub alert: Option<AlertFacts>,
     pub accepted_risk: Option<AcceptedRisk>,
@@ -61,6 +79,18 @@ pub struct Facts {
     pub alert_delivery_failed: bool,
     /// For each of the ten criteria, the records or sections it rests on.
     pub evidence_refs: Vec<Vec<String>>,
+}
+
+impl Facts {
+    /// Whether the summary is closed with no blockers.
+    pub fn closeout_closed(&self) -> bool {
+        self.closeout == Some((Some(CloseoutState::Closed), 0))
+    }
+
+    /// Whether the summary's delivery failed or partially failed.
+    pub fn delivery_failed(&self) -> bool {
+        self.delivery_state.is_some_and(DeliveryState::failed)
+    }
 }
 
 /// Gathers the facts from the latest records for a release record ref (D-9).
@@ -78,12 +108,11 @@ pub fn facts_from_log(
     let mut cite = |criterion: usize, id: &str| facts_cite(&mut facts.evidence_refs, criterion, id);
 
     if let Some(bundle) = latest(RecordKind::ReadinessBundle) {
-        facts.readiness_ready =
-            Some(bundle.record.str_at("closeout_state") == "ready_for_closeout");
+        facts.readiness = ReadinessState::parse(bundle.record.str_at("closeout_state"));
         cite(1, bundle.id());
     }
     if let Some(manifest) = latest(RecordKind::ArchiveManifest) {
-        facts.signature_state = Some(manifest.record.str_at("signature_state").to_string());
+        facts.signature_state = SignatureState::parse(manifest.record.str_at("signature_state"));
         facts.private_key_stored = manifest
             .record
             .get("private_key_stored")
@@ -98,18 +127,18 @@ pub fn facts_from_log(
             .and_then(Value::as_array)
             .map_or(0, <[Value]>::len);
         facts.closeout = Some((
-            summary.record.str_at("closeout_state").to_string(),
+            CloseoutState::parse(summary.record.str_at("closeout_state")),
             blockers as i64,
         ));
-        facts.delivery_state =
-            Some(summary_delivery_state(log, reference, summary.id()).to_string());
+        facts.delivery_state = Some(summary_delivery_state(log, reference, summary.id()));
         cite(3, summary.id());
         for delivery in closeout_deliveries(log, reference, summary.id()) {
             cite(8, delivery.id());
         }
     }
     if let Some(decision) = latest(RecordKind::RetentionDecision) {
-        facts.retention_decision = Some(decision.record.str_at("decision_state").to_string());
+        facts.retention_decision =
+            RetentionDecisionState::parse(decision.record.str_at("decision_state"));
         cite(4, decision.id());
         if let Some(review) = log.by_id(decision.record.str_at("review_id")) {
             facts.retention_until = Some(review.record.str_at("retention_until").to_string());
@@ -128,8 +157,7 @@ pub fn facts_from_log(
             .collect();
         let decision_state = log
             .by_id(bundle.record.str_at("retention_decision_id"))
-            .map(|d| d.record.str_at("decision_state").to_string())
-            .unwrap_or_default();
+            .and_then(|d| RetentionDecisionState::parse(d.record.str_at("decision_state")));
         facts.artifact_bundle = Some(ArtifactFacts {
             file_digests,
             retention_decision_state: decision_state,
@@ -143,10 +171,10 @@ pub fn facts_from_log(
             .and_then(Value::as_array)
             .unwrap_or_default()
             .iter()
-            .map(|f| f.str_at("severity").to_string())
+            .filter_map(|f| HealthLevel::parse(f.str_at("severity")))
             .collect();
         facts.health = Some(HealthFacts {
-            state: health.record.str_at("alert_level").to_string(),
+            state: HealthLevel::parse(health.record.str_at("alert_level")),
             severities,
         });
         cite(6, health.id());
@@ -160,21 +188,20 @@ pub fn facts_from_log(
                 .get("suppressed_reason")
                 .and_then(Value::as_str)
                 .map(String::from);
-            let alert_deliveries: Vec<&str> = log
+            let alert_deliveries: Vec<Option<DeliveryState>> = log
                 .linked(
                     RecordKind::ConnectorDelivery,
                     reference,
                     "plan_id",
                     plan.id(),
                 )
-                .map(|d| d.record.str_at("delivery_state"))
+                .map(|d| DeliveryState::parse(d.record.str_at("delivery_state")))
                 .collect();
             let any_delivered = alert_deliveries
                 .iter()
-                .any(|s| matches!(*s, "delivered" | "partial_failure"));
-            facts.alert_delivery_failed = alert_deliveries
-                .iter()
-                .any(|s| matches!(*s, "failed" | "partial_failure"));
+                .flatten()
+                .any(|s| s.reached_a_provider());
+            facts.alert_delivery_failed = alert_deliveries.iter().flatten().any(|s| s.failed());
             facts.alert = Some(AlertFacts {
                 any_delivered,
                 suppressed_reason,
@@ -189,14 +216,15 @@ pub fn facts_from_log(
             .and_then(Value::as_array)
             .unwrap_or_default()
             .iter()
-            .map(|d| d.str_at("decision").to_string())
+            .map(|d| RetryAction::parse(d.str_at("decision")))
             .collect();
         cite(8, plan.id());
         let plan_id = plan.id();
         let mut dry_run_done = false;
         for run in log.linked(RecordKind::WorkerRun, reference, "retry_plan_id", plan_id) {
             let live = run.record.get("dry_run").and_then(Value::as_bool) == Some(false);
-            let completed = run.record.str_at("state") == "completed";
+            let completed = WorkerRunState::parse(run.record.str_at("state"))
+                == Some(WorkerRunState::Completed);
             facts.worker_runs.push(WorkerFacts {
                 live,
                 completed,
@@ -216,5 +244,63 @@ fn facts_cite(refs: &mut [Vec<String>], criterion: usize, id: &str) {
         if !list.iter().any(|r| r == id) {
             list.push(id.to_string());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::flow::Session;
+    use crate::scenario::Scenario;
+
+    fn finished(name: &str) -> Facts {
+        let scenario = Scenario::built_in(name).unwrap();
+        let now = scenario.generated_at;
+        let mut session = Session::start(scenario);
+        session.run_remaining(now);
+        facts_from_log(session.log(), session.release_record_ref(), None)
+    }
+
+    #[test]
+    fn a_logs_records_are_read_into_the_specs_states() {
+        let ready = finished("ready");
+        assert_eq!(ready.readiness, Some(ReadinessState::ReadyForCloseout));
+        assert_eq!(
+            ready.signature_state,
+            Some(SignatureState::ExternalSignatureAttached)
+        );
+        assert!(ready.closeout_closed());
+        assert_eq!(ready.delivery_state, Some(DeliveryState::Delivered));
+        assert_eq!(
+            ready.retention_decision,
+            Some(RetentionDecisionState::Approved)
+        );
+        let bundle = ready.artifact_bundle.as_ref().unwrap();
+        assert_eq!(
+            bundle.retention_decision_state,
+            Some(RetentionDecisionState::Approved)
+        );
+        let health = ready.health.as_ref().unwrap();
+        assert_eq!(health.state, Some(HealthLevel::Healthy));
+        assert!(ready.retry_decisions.is_empty());
+        let run = &ready.worker_runs[0];
+        assert!(!run.live && run.completed);
+
+        let risky = finished("accepted-risk");
+        assert_eq!(risky.delivery_state, Some(DeliveryState::PartialFailure));
+        assert!(risky.delivery_failed());
+        let health = risky.health.as_ref().unwrap();
+        assert_eq!(health.state, Some(HealthLevel::Warning));
+        assert_eq!(health.severities, [HealthLevel::Warning]);
+        assert!(health.has(HealthLevel::Warning) && !health.has(HealthLevel::Critical));
+        assert_eq!(risky.retry_decisions, [Some(RetryAction::Retry)]);
+        assert!(risky.alert.as_ref().unwrap().any_delivered);
+
+        let blocked = finished("blocked");
+        assert_eq!(
+            blocked.retention_decision,
+            Some(RetentionDecisionState::Denied)
+        );
+        assert_eq!(blocked.artifact_bundle, None);
     }
 }

@@ -5,6 +5,7 @@
 use super::inputs::{Outcome, Routing};
 use crate::json::Value;
 use crate::record::{seal, RecordKind};
+use crate::states::DeliveryState;
 use crate::time::Timestamp;
 
 /// The schema of a connector delivery record.
@@ -88,7 +89,7 @@ pub fn deliver(
             ("release_record_ref", Value::from(event.release_record_ref)),
             ("generated_at", Value::from(now.isoformat())),
             ("providers", Value::Array(providers)),
-            ("delivery_state", Value::from(state)),
+            ("delivery_state", Value::from(state.as_str())),
             ("simulated", Value::from(true)),
             (
                 "boundary_note",
@@ -99,12 +100,12 @@ pub fn deliver(
 }
 
 /// `delivered`, `partial_failure`, `failed`, or `not_delivered` when there was nothing to deliver to.
-pub fn delivery_state(delivered: usize, total: usize) -> &'static str {
+pub fn delivery_state(delivered: usize, total: usize) -> DeliveryState {
     match (delivered, total) {
-        (_, 0) => "not_delivered",
-        (d, t) if d == t => "delivered",
-        (0, _) => "failed",
-        _ => "partial_failure",
+        (_, 0) => DeliveryState::NotDelivered,
+        (d, t) if d == t => DeliveryState::Delivered,
+        (0, _) => DeliveryState::Failed,
+        _ => DeliveryState::PartialFailure,
     }
 }
 

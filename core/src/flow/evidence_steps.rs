@@ -10,6 +10,9 @@ use crate::json::{digest, strings, Value};
 use crate::record::{seal, RecordKind};
 use crate::roles::Role;
 use crate::scenario::Scenario;
+use crate::states::{
+    CloseoutState, HealthLevel, ReadinessState, RetentionDecisionState, SignatureState,
+};
 use crate::time::Timestamp;
 
 /// Appends the scenario's upstream evidence (`docs/domain.md#3-upstream-evidence`), stamped at its
@@ -136,8 +139,12 @@ pub fn readiness_bundle(
     if references.is_empty() {
         blockers.push("immutable_archive_reference");
     }
-    let health_ok = latest(RecordKind::ArchiveHealth)
-        .is_some_and(|e| matches!(e.record.str_at("alert_level"), "healthy" | "warning"));
+    let health_ok = latest(RecordKind::ArchiveHealth).is_some_and(|e| {
+        matches!(
+            HealthLevel::parse(e.record.str_at("alert_level")),
+            Some(HealthLevel::Healthy | HealthLevel::Warning)
+        )
+    });
     if !health_ok && references.is_empty() {
         blockers.push("archive_reference_health");
     }
@@ -183,14 +190,14 @@ pub fn readiness_bundle(
         })
         .collect();
     let closeout_state = if blockers.is_empty() {
-        "ready_for_closeout"
+        ReadinessState::ReadyForCloseout
     } else {
-        "incomplete"
+        ReadinessState::Incomplete
     };
     let record = Value::object([
         ("generated_at", Value::from(now.isoformat())),
         ("release_record_ref", Value::from(reference)),
-        ("closeout_state", Value::from(closeout_state)),
+        ("closeout_state", Value::from(closeout_state.as_str())),
         ("blockers", strings(&blockers)),
         ("evidence_count", Value::from(evidence_index.len())),
         ("archive_object_count", Value::from(archive_objects.len())),
@@ -227,9 +234,9 @@ pub fn archive_manifest(
         "a final readiness bundle (step 1)",
     )?;
     let signature_state = if input.signature.is_some() {
-        "external_signature_attached"
+        SignatureState::ExternalSignatureAttached
     } else {
-        "external_signature_required"
+        SignatureState::ExternalSignatureRequired
     };
     let record = Value::object([
         ("generated_at", Value::from(now.isoformat())),
@@ -240,7 +247,7 @@ pub fn archive_manifest(
         ("signature", Value::from(input.signature.clone())),
         ("signature_key_id", Value::from(input.signature_key_id)),
         ("signature_algorithm", Value::from(input.signature_algorithm)),
-        ("signature_state", Value::from(signature_state)),
+        ("signature_state", Value::from(signature_state.as_str())),
         ("private_key_stored", Value::from(false)),
         (
             "verification_note",
@@ -261,7 +268,10 @@ fn summary_blockers(log: &EvidenceLog, reference: &str) -> (Vec<String>, String,
     let manifest = log.latest(RecordKind::ArchiveManifest, reference);
     match bundle {
         None => blockers.push("readiness_bundle_missing".into()),
-        Some(bundle) if bundle.record.str_at("closeout_state") != "ready_for_closeout" => {
+        Some(bundle)
+            if ReadinessState::parse(bundle.record.str_at("closeout_state"))
+                != Some(ReadinessState::ReadyForCloseout) =>
+        {
             blockers.push("readiness_bundle_not_ready".into());
             for blocker in bundle
                 .record
@@ -285,7 +295,9 @@ fn summary_blockers(log: &EvidenceLog, reference: &str) -> (Vec<String>, String,
             {
                 blockers.push("archive_manifest_has_no_archive_objects".into());
             }
-            if manifest.record.str_at("signature_state") != "external_signature_attached" {
+            if SignatureState::parse(manifest.record.str_at("signature_state"))
+                != Some(SignatureState::ExternalSignatureAttached)
+            {
                 blockers.push("archive_manifest_external_signature_missing".into());
             }
             // D-3: a manifest that names another bundle does not close this one.
@@ -303,6 +315,11 @@ fn summary_blockers(log: &EvidenceLog, reference: &str) -> (Vec<String>, String,
     )
 }
 
+/// Whether a closeout summary record is closed.
+fn is_closed(summary: &Value) -> bool {
+    CloseoutState::parse(summary.str_at("closeout_state")) == Some(CloseoutState::Closed)
+}
+
 /// Step 3: the closeout summary, then its delivery through the simulated connector when it is closed.
 pub fn closeout_summary(
     log: &mut EvidenceLog,
@@ -314,16 +331,16 @@ pub fn closeout_summary(
     let reference = scenario.release_record_ref.as_str();
     let (blockers, bundle_id, manifest_id) = summary_blockers(log, reference);
     let closeout_state = if blockers.is_empty() {
-        "closed"
+        CloseoutState::Closed
     } else {
-        "open"
+        CloseoutState::Open
     };
     let record = Value::object([
         ("generated_at", Value::from(now.isoformat())),
         ("bundle_id", Value::from(bundle_id)),
         ("manifest_id", Value::from(manifest_id)),
         ("blockers", strings(&blockers)),
-        ("closeout_state", Value::from(closeout_state)),
+        ("closeout_state", Value::from(closeout_state.as_str())),
         ("blocker_count", Value::from(blockers.len())),
         ("release_record_ref", Value::from(reference)),
     ]);
@@ -396,7 +413,7 @@ pub fn retention_review(
     let reference = scenario.release_record_ref.as_str();
     let summary = log
         .latest(RecordKind::CloseoutSummary, reference)
-        .filter(|s| s.record.str_at("closeout_state") == "closed")
+        .filter(|s| is_closed(&s.record))
         .ok_or_else(|| StepError::MissingPrerequisite {
             step: 4,
             missing: "a closed closeout summary (step 3)".into(),
@@ -443,8 +460,8 @@ pub fn retention_review(
         ("release_record_ref", Value::from(reference)),
     ]);
     log.append_sealed(RecordKind::RetentionDecision, decision);
-    Ok((input.decision != "approved")
-        .then(|| format!("the retention review was {}", input.decision)))
+    Ok((input.decision != RetentionDecisionState::Approved)
+        .then(|| format!("the retention review was {}", input.decision.as_str())))
 }
 
 /// The artifact bundle's files, in order: `(path, record kind, record)`.
@@ -467,12 +484,14 @@ pub fn artifact_bundle(
     };
     let summary = log
         .latest(RecordKind::CloseoutSummary, reference)
-        .filter(|s| s.record.str_at("closeout_state") == "closed")
+        .filter(|s| is_closed(&s.record))
         .ok_or_else(|| missing("a closed closeout summary (step 3)"))?;
     let decision = log
         .latest(RecordKind::RetentionDecision, reference)
         .ok_or_else(|| missing("a retention decision (step 4)"))?;
-    if decision.record.str_at("decision_state") != "approved" {
+    if RetentionDecisionState::parse(decision.record.str_at("decision_state"))
+        != Some(RetentionDecisionState::Approved)
+    {
         return Err(missing(&format!(
             "an approved retention decision (step 4); the latest is {}",
             decision.record.str_at("decision_state")

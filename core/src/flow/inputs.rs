@@ -3,6 +3,7 @@
 use crate::guard::check_text;
 use crate::input::{Fields, InputError};
 use crate::json::Value;
+use crate::states::RetentionDecisionState;
 use crate::time::Timestamp;
 
 /// The simulated connector's providers (`docs/domain.md#the-simulated-connector`).
@@ -139,14 +140,20 @@ pub struct RetentionInput {
     pub retention_until: String,
     pub legal_hold: bool,
     pub review_reason: String,
-    /// Normalised: trimmed, lowercased, `-` to `_`.
-    pub decision: String,
+    /// Read from the input trimmed, lowercased, `-` to `_`.
+    pub decision: RetentionDecisionState,
     pub decided_by: String,
     pub external_ref: String,
     pub notes: String,
 }
 
-pub const RETENTION_DECISIONS: [&str; 4] = ["approved", "denied", "deferred", "expired"];
+/// The retention decisions an operator may choose, in the spec's order.
+pub const RETENTION_DECISIONS: [&str; 4] = [
+    RetentionDecisionState::Approved.as_str(),
+    RetentionDecisionState::Denied.as_str(),
+    RetentionDecisionState::Deferred.as_str(),
+    RetentionDecisionState::Expired.as_str(),
+];
 
 pub fn retention(fields: &Fields<'_>) -> Result<RetentionInput, InputError> {
     let retention_until = fields.text("retention_until")?;
@@ -157,7 +164,7 @@ pub fn retention(fields: &Fields<'_>) -> Result<RetentionInput, InputError> {
         // ASCII is enough: no other character lowercases into one of the four decisions' letters.
         .to_ascii_lowercase()
         .replace('-', "_");
-    if !RETENTION_DECISIONS.contains(&decision.as_str()) {
+    let Some(decision) = RetentionDecisionState::parse(&decision) else {
         return Err(fields.error(
             "decision",
             format!(
@@ -165,7 +172,7 @@ pub fn retention(fields: &Fields<'_>) -> Result<RetentionInput, InputError> {
                 RETENTION_DECISIONS.join(", ")
             ),
         ));
-    }
+    };
     Ok(RetentionInput {
         retention_until: retention_until.trim().to_string(),
         legal_hold: fields.bool("legal_hold")?,

@@ -84,6 +84,11 @@ impl StepStatus {
             StepStatus::Blocked(_) => "blocked",
         }
     }
+
+    /// Whether the step has not run yet.
+    pub fn is_pending(&self) -> bool {
+        matches!(self, StepStatus::Pending)
+    }
 }
 
 /// Why a step did not run. Nothing was appended.
@@ -435,4 +440,16 @@ fn append_step_records(
             None
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::StepStatus;
+
+    #[test]
+    fn only_a_pending_step_is_pending() {
+        assert!(StepStatus::Pending.is_pending());
+        assert!(!StepStatus::Done.is_pending());
+        assert!(!StepStatus::Blocked("no bundle".into()).is_pending());
+    }
 }

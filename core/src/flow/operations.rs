@@ -10,6 +10,10 @@ use crate::json::{strings, Value};
 use crate::record::{seal, RecordKind};
 use crate::roles::Role;
 use crate::scenario::Scenario;
+use crate::states::{
+    DeliveryState, ExecutionStatus, HealthLevel, RetentionDecisionState, RetryAction, WorkerMode,
+    WorkerRunState,
+};
 use crate::time::Timestamp;
 use std::collections::BTreeMap;
 
@@ -61,7 +65,7 @@ pub fn summary_delivery_state(
     log: &EvidenceLog,
     reference: &str,
     summary_id: &str,
-) -> &'static str {
+) -> DeliveryState {
     let mut latest: BTreeMap<String, bool> = BTreeMap::new();
     for entry in closeout_deliveries(log, reference, summary_id) {
         for (provider, success) in connector::calls(&entry.record) {
@@ -72,7 +76,7 @@ pub fn summary_delivery_state(
 }
 
 struct Finding {
-    severity: &'static str,
+    severity: HealthLevel,
     category: &'static str,
     message: String,
     artifact_bundle_id: Option<String>,
@@ -113,19 +117,20 @@ pub fn retention_health(
             .map(|r| r.str_at("retention_until").to_string())
             .unwrap_or_default();
         let until = Timestamp::parse(&until_text);
-        let approved = decision
-            .as_ref()
-            .is_some_and(|d| d.str_at("decision_state") == "approved");
+        let approved = decision.as_ref().is_some_and(|d| {
+            RetentionDecisionState::parse(d.str_at("decision_state"))
+                == Some(RetentionDecisionState::Approved)
+        });
         let finding = if !approved {
             Some((
-                "critical",
+                HealthLevel::Critical,
                 "retention_approval_missing",
                 "The retention decision for this bundle is not approved.".to_string(),
             ))
         } else if let Some(until) = until {
             if until <= now {
                 Some((
-                    "critical",
+                    HealthLevel::Critical,
                     "retention_expired",
                     format!(
                         "Retention ended on {}; the evidence is past its approved retention.",
@@ -134,7 +139,7 @@ pub fn retention_health(
                 ))
             } else if until <= now.plus_days(warning_days) {
                 Some((
-                    "warning",
+                    HealthLevel::Warning,
                     "retention_expiring",
                     format!(
                         "Retention ends on {}, within {warning_days} days.",
@@ -146,7 +151,7 @@ pub fn retention_health(
             }
         } else {
             Some((
-                "warning",
+                HealthLevel::Warning,
                 "retention_expiry_missing",
                 "The retention review has no parseable retention_until.".to_string(),
             ))
@@ -156,7 +161,11 @@ pub fn retention_health(
             ("retention_until", Value::from(until_text.as_str())),
             (
                 "status",
-                Value::from(finding.as_ref().map_or("healthy", |f| f.1)),
+                Value::from(
+                    finding
+                        .as_ref()
+                        .map_or(HealthLevel::Healthy.as_str(), |f| f.1),
+                ),
             ),
         ]));
         if let Some((severity, category, message)) = finding {
@@ -172,7 +181,7 @@ pub fn retention_health(
     if !failed.is_empty() {
         let providers: Vec<&str> = failed.iter().map(|f| f.provider.as_str()).collect();
         findings.push(Finding {
-            severity: "warning",
+            severity: HealthLevel::Warning,
             category: "failed_closeout_delivery",
             message: format!(
                 "The closeout delivery to {} failed and has not been redelivered.",
@@ -181,12 +190,12 @@ pub fn retention_health(
             artifact_bundle_id: None,
         });
     }
-    let alert_level = if findings.iter().any(|f| f.severity == "critical") {
-        "critical"
+    let alert_level = if findings.iter().any(|f| f.severity == HealthLevel::Critical) {
+        HealthLevel::Critical
     } else if findings.is_empty() {
-        "healthy"
+        HealthLevel::Healthy
     } else {
-        "warning"
+        HealthLevel::Warning
     };
     // Strings, like the other sorted lists: one sort instantiation serves them all.
     let mut categories: Vec<String> = findings.iter().map(|f| f.category.to_string()).collect();
@@ -201,7 +210,7 @@ pub fn retention_health(
                     "finding_id",
                     Value::from(format!("finding-{}-{}", index + 1, f.category)),
                 ),
-                ("severity", Value::from(f.severity)),
+                ("severity", Value::from(f.severity.as_str())),
                 ("category", Value::from(f.category)),
                 ("message", Value::from(f.message.as_str())),
                 (
@@ -213,7 +222,7 @@ pub fn retention_health(
         .collect();
     let healthy_checks = statuses
         .iter()
-        .filter(|s| s.str_at("status") == "healthy")
+        .filter(|s| s.str_at("status") == HealthLevel::Healthy.as_str())
         .count()
         + usize::from(failed.is_empty());
     let record = Value::object([
@@ -221,7 +230,7 @@ pub fn retention_health(
         ("bundle_statuses", Value::Array(statuses)),
         ("finding_categories", strings(&categories)),
         ("release_record_ref", Value::from(reference)),
-        ("alert_level", Value::from(alert_level)),
+        ("alert_level", Value::from(alert_level.as_str())),
         ("expiry_warning_days", Value::from(warning_days)),
         ("findings", Value::Array(findings_value)),
         (
@@ -229,11 +238,21 @@ pub fn retention_health(
             Value::object([
                 (
                     "critical_findings",
-                    Value::from(findings.iter().filter(|f| f.severity == "critical").count()),
+                    Value::from(
+                        findings
+                            .iter()
+                            .filter(|f| f.severity == HealthLevel::Critical)
+                            .count(),
+                    ),
                 ),
                 (
                     "warning_findings",
-                    Value::from(findings.iter().filter(|f| f.severity == "warning").count()),
+                    Value::from(
+                        findings
+                            .iter()
+                            .filter(|f| f.severity == HealthLevel::Warning)
+                            .count(),
+                    ),
                 ),
                 ("healthy_checks", Value::from(healthy_checks)),
             ]),
@@ -260,7 +279,8 @@ pub fn retention_alerts(
         "a retention health report (step 6)",
     )?;
     let health_id = health.id().to_string();
-    let healthy = health.record.str_at("alert_level") == "healthy";
+    let healthy =
+        HealthLevel::parse(health.record.str_at("alert_level")) == Some(HealthLevel::Healthy);
     let provider_names: Vec<&str> = input
         .routing
         .providers
@@ -309,7 +329,10 @@ pub fn retention_alerts(
     );
     let state = delivery.str_at("delivery_state").to_string();
     log.append(RecordKind::ConnectorDelivery, delivery);
-    Ok((state != "delivered").then(|| format!("the alert delivery {}", state.replace('_', " "))))
+    Ok(
+        (DeliveryState::parse(&state) != Some(DeliveryState::Delivered))
+            .then(|| format!("the alert delivery {}", state.replace('_', " "))),
+    )
 }
 
 /// Step 8: one retry decision per failed closeout delivery.
@@ -343,13 +366,13 @@ pub fn retry_plan(
         .map(|failed| {
             let age = failed.failed_at.map(|at| now.minutes_since(at));
             let (decision, reason) = if failed.attempts as i64 >= policy.max_retry_attempts {
-                ("suppress", "max_retry_attempts_reached")
+                (RetryAction::Suppress, "max_retry_attempts_reached")
             } else if policy.allow_immediate_retry
                 || age.is_none_or(|age| age >= policy.retry_delay_minutes)
             {
-                ("retry", "eligible_for_closeout_redelivery")
+                (RetryAction::Retry, "eligible_for_closeout_redelivery")
             } else {
-                ("wait", "retry_delay_window_not_elapsed")
+                (RetryAction::Wait, "retry_delay_window_not_elapsed")
             };
             Value::object([
                 ("delivery_id", Value::from(failed.delivery_id)),
@@ -357,7 +380,7 @@ pub fn retry_plan(
                 ("provider", Value::from(failed.provider)),
                 ("attempts", Value::from(failed.attempts)),
                 ("age_minutes", Value::from(age)),
-                ("decision", Value::from(decision)),
+                ("decision", Value::from(decision.as_str())),
                 ("reason", Value::from(reason)),
             ])
         })
@@ -431,11 +454,11 @@ pub fn retry_worker(
         .and_then(Value::as_array)
         .unwrap_or_default()
         .iter()
-        .filter(|d| d.str_at("decision") == "retry")
+        .filter(|d| RetryAction::parse(d.str_at("decision")) == Some(RetryAction::Retry))
         .take(usize::try_from(settings.max_retry_deliveries).unwrap_or(5))
         .cloned()
         .collect();
-    let mode = if settings.dry_run { "dry_run" } else { "live" };
+    let mode = WorkerMode::of_dry_run(settings.dry_run);
     let run = seal(
         RecordKind::WorkerRun,
         Value::object([
@@ -451,8 +474,8 @@ pub fn retry_worker(
                 strings(selected.iter().map(|d| d.str_at("delivery_id"))),
             ),
             ("release_record_ref", Value::from(reference)),
-            ("mode", Value::from(mode)),
-            ("state", Value::from("completed")),
+            ("mode", Value::from(mode.as_str())),
+            ("state", Value::from(WorkerRunState::Completed.as_str())),
             ("started_at", Value::from(now.isoformat())),
             ("approved_by", Value::from(settings.approved_by.clone())),
             (
@@ -473,7 +496,7 @@ pub fn retry_worker(
     let mut failures = 0;
     for decision in &selected {
         let status = if settings.dry_run {
-            "skipped"
+            ExecutionStatus::Skipped
         } else {
             let provider = decision.str_at("provider").to_string();
             let summary_id = decision.str_at("summary_id").to_string();
@@ -496,27 +519,25 @@ pub fn retry_worker(
                 prior,
                 now,
             );
-            let delivered = delivery.str_at("delivery_state") == "delivered";
+            let delivered = DeliveryState::parse(delivery.str_at("delivery_state"))
+                == Some(DeliveryState::Delivered);
             log.append(RecordKind::ConnectorDelivery, delivery);
             if delivered {
-                "delivered"
+                ExecutionStatus::Delivered
             } else {
                 failures += 1;
-                "failed"
+                ExecutionStatus::Failed
             }
         };
         let execution = Value::object([
             ("run_id", Value::from(run_id.as_str())),
             ("delivery_id", Value::from(decision.str_at("delivery_id"))),
             ("executed_at", Value::from(now.isoformat())),
-            ("status", Value::from(status)),
+            ("status", Value::from(status.as_str())),
             (
                 "reason",
-                Value::from(if settings.dry_run {
-                    Some("dry_run")
-                } else {
-                    None
-                }),
+                // A skipped execution's reason is the run's mode.
+                Value::from(settings.dry_run.then_some(WorkerMode::DryRun.as_str())),
             ),
             ("provider", Value::from(decision.str_at("provider"))),
             ("release_record_ref", Value::from(reference)),
