@@ -4,6 +4,7 @@
 //! natively (the `closeout` CLI) and in WebAssembly (the sandbox app), so every digest is identical on both.
 //! The domain reference is `shared/closeout-spec.md`; section numbers in doc comments point there.
 
+pub mod action_log;
 pub mod bundle;
 pub mod counters;
 pub mod decision;
@@ -21,10 +22,13 @@ pub mod robustness;
 pub mod roles;
 pub mod scenario;
 pub mod share;
+pub mod snapshot;
+pub mod status_json;
 pub mod steps;
 pub mod stored;
 pub mod synthetic;
 pub mod time;
+pub mod verification;
 pub mod walkthrough;
 
 pub use roles::Role;
