@@ -9,6 +9,7 @@ pub mod lazy;
 pub mod state;
 pub mod storage;
 
+use closeout_core::snapshot::Snapshot;
 use closeout_core::stored;
 use components::banners::Banners;
 use components::decision::DecisionPanel;
@@ -166,12 +167,12 @@ fn save_if_pending(state: AppState, save_pending: StoredValue<bool>) {
     if !state.storage.with_untracked(StorageState::saves) {
         return;
     }
-    let snapshot = stored::Snapshot {
+    let snapshot = Snapshot {
         session: state.session.get_untracked(),
         clock: state.clock.get_untracked(),
         role: state.role.get_untracked(),
     };
-    let result = if is_pristine(&snapshot) {
+    let result = if snapshot.is_pristine() {
         storage::clear().map_or_else(StorageState::Unavailable, |()| StorageState::Saving)
     } else {
         storage::save(&snapshot)
@@ -179,15 +180,6 @@ fn save_if_pending(state: AppState, save_pending: StoredValue<bool>) {
     if state.storage.get_untracked() != result {
         state.storage.set(result);
     }
-}
-
-/// Whether a snapshot is a scenario as it starts: nothing run, clock at its start, the first role.
-fn is_pristine(snapshot: &stored::Snapshot) -> bool {
-    let session = &snapshot.session;
-    session.history().is_empty()
-        && session.log().entries().iter().all(|e| e.kind.is_upstream())
-        && snapshot.clock == session.scenario.generated_at
-        && snapshot.role == closeout_core::STEPS[0].owner
 }
 
 /// Opens the `#share=` fragment of the page's address, if any, then removes it from the address so a

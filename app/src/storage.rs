@@ -1,7 +1,8 @@
 //! The session in localStorage: one key, the versioned envelope from core, and every way storage can
 //! fail handled without losing what the user has.
 
-use closeout_core::stored::{self, Snapshot};
+use closeout_core::snapshot::Snapshot;
+use closeout_core::stored;
 use wasm_bindgen::JsCast;
 
 /// The localStorage key of the session envelope.

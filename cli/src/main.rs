@@ -3,15 +3,15 @@
 //! writes files and maps results to exit codes.
 
 use clap::{Parser, Subcommand};
-use closeout_core::bundle::{bundle_json, bundle_zip, verify_zip, BundleError};
-use closeout_core::evidence::{verify_chain, ChainError};
+use closeout_core::bundle::{bundle_json, bundle_zip};
 use closeout_core::flow::Session;
 use closeout_core::json::{self, pretty_string, Value};
 use closeout_core::package::{export_session, TrialPackage};
 use closeout_core::record::RecordKind;
 use closeout_core::scenario::{Scenario, BUILT_IN};
+use closeout_core::status_json;
 use closeout_core::time::Timestamp;
-use closeout_core::STEPS;
+use closeout_core::verification::{verify_file, FileVerification};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -174,26 +174,11 @@ fn run(scenario_arg: &str, now: Option<&str>, out: &Path) -> Result<String, CliE
     } else {
         eprintln!("closeout: no artifact bundle was made (step 5 is blocked), so closeout-artifact-bundle.zip is not written");
     }
-    let steps: Vec<Value> = STEPS
-        .iter()
-        .zip(session.statuses())
-        .map(|(step, status)| {
-            let reason = match status {
-                closeout_core::flow::StepStatus::Blocked(reason) => Value::from(reason.as_str()),
-                _ => Value::Null,
-            };
-            Value::object([
-                ("step", Value::from(u32::from(step.number))),
-                ("name", Value::from(step.name)),
-                ("status", Value::from(status.code())),
-                ("reason", reason),
-            ])
-        })
-        .collect();
-    debug_assert_eq!(results.len(), steps.len());
+    let steps = status_json::steps_value(session.statuses());
+    debug_assert_eq!(Some(results.len()), steps.as_array().map(<[Value]>::len));
     let mut decision = session.decision(now).summary_value();
     decision.set("release_record_ref", Value::from(reference.as_str()));
-    decision.set("steps", Value::Array(steps));
+    decision.set("steps", steps);
     decision.set(
         "files",
         json::strings(files.iter().map(|f| out.join(f).display().to_string())),
@@ -213,28 +198,12 @@ fn decide(path: &Path, now: Option<&str>) -> Result<String, CliError> {
 fn verify(path: &Path) -> Result<String, CliError> {
     let bytes = read(path)?;
     let name = path.display();
-    if bytes.starts_with(b"PK") {
-        return match verify_zip(&bytes) {
-            Ok(report) => Ok(format!(
-                "intact: artifact bundle {} ({} files)",
-                report.artifact_bundle_id,
-                report.files.len()
-            )),
-            Err(e @ BundleError::Tampered { .. }) => {
-                Err(CliError::Tampered(format!("{name}: {e}")))
-            }
-            Err(e) => Err(input(format!("{name}: {e}"))),
-        };
-    }
-    let chain =
-        json::parse_bytes(&bytes).map_err(|e| input(format!("{name}: not valid JSON: {e}")))?;
-    match verify_chain(&chain) {
-        Ok(report) => Ok(format!(
-            "intact: evidence chain of {} entries, head {}",
-            report.entries, report.head_digest
-        )),
-        Err(e @ ChainError::Tampered { .. }) => Err(CliError::Tampered(format!("{name}: {e}"))),
-        Err(e) => Err(input(format!("{name}: {e}"))),
+    match verify_file(&bytes) {
+        FileVerification::Intact(file) => Ok(format!("intact: {file}")),
+        FileVerification::Tampered(problem) => {
+            Err(CliError::Tampered(format!("{name}: {problem}")))
+        }
+        FileVerification::Unreadable(problem) => Err(input(format!("{name}: {problem}"))),
     }
 }
 

@@ -5,6 +5,7 @@
 //! on both. The domain reference is `docs/domain.md`; doc comments cite its sections by anchor
 //! (`docs/domain.md#…`) and its design decisions as D-n (`docs/domain.md#9-design-decisions`).
 
+pub mod action_log;
 pub mod bundle;
 pub mod counters;
 pub mod decision;
@@ -22,11 +23,14 @@ pub mod robustness;
 pub mod roles;
 pub mod scenario;
 pub mod share;
+pub mod snapshot;
 pub mod states;
+pub mod status_json;
 pub mod steps;
 pub mod stored;
 pub mod synthetic;
 pub mod time;
+pub mod verification;
 pub mod walkthrough;
 
 pub use roles::Role;

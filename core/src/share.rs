@@ -3,13 +3,13 @@
 //! the same records with the same digests. Nothing is sent anywhere: the fragment never leaves the
 //! browser.
 
-use crate::flow::{Action, Session};
-use crate::guard::check_value;
+use crate::action_log::{self, ActionEncoding, ReplayError};
+use crate::flow::Session;
 use crate::input::{Fields, InputError};
 use crate::json::{self, Value};
 use crate::roles::Role;
 use crate::scenario::Scenario;
-use crate::stored::Snapshot;
+use crate::snapshot::Snapshot;
 use base64::Engine;
 use flate2::read::DeflateDecoder;
 use flate2::write::DeflateEncoder;
@@ -19,6 +19,9 @@ use std::io::{Read, Write};
 
 /// The link format this build writes and reads.
 pub const SHARE_VERSION: u32 = 1;
+/// The action encoding of a [`SHARE_VERSION`] link's `history` (compact: inputs replay knows are left
+/// out). Shortening links is a new encoding and a new [`SHARE_VERSION`]; storage is not affected.
+const HISTORY_ENCODING: ActionEncoding = ActionEncoding::V1;
 /// The fragment's prefix: `#share=1.<data>`.
 pub const PREFIX: &str = "share=";
 /// The largest replay a link may carry, once inflated.
@@ -53,128 +56,35 @@ impl fmt::Display for ShareError {
 
 impl std::error::Error for ShareError {}
 
-/// The actions as JSON, every input included (for storage).
-pub fn actions_to_value(actions: &[Action]) -> Value {
-    Value::Array(
-        actions
-            .iter()
-            .map(|action| action_value(action, true))
-            .collect(),
+/// Whether a link made of this session would replay to it: not when it was saved before share links
+/// existed (records beyond the upstream evidence, but no actions to replay).
+pub fn can_share(session: &Session) -> bool {
+    action_log::accounts_for_records(session)
+}
+
+/// The action encoding a link of this format carries (its `history`), if this build reads it.
+fn history_encoding(link_version: u32) -> Option<ActionEncoding> {
+    match link_version {
+        1 => Some(ActionEncoding::V1),
+        _ => None,
+    }
+}
+
+/// Replays a link's actions on a fresh session of the scenario.
+fn replay(
+    encoding: ActionEncoding,
+    scenario: &Scenario,
+    actions: &Value,
+) -> Result<Session, ShareError> {
+    action_log::replay_compact(encoding, scenario, actions, "$.history").map_err(
+        |error| match error {
+            ReplayError::Unsafe(_) | ReplayError::NotAList => {
+                ShareError::Malformed(error.to_string())
+            }
+            ReplayError::Invalid(error) => ShareError::Invalid(error),
+            ReplayError::Step { .. } => ShareError::Replay(error.to_string()),
+        },
     )
-}
-
-fn action_value(action: &Action, with_input: bool) -> Value {
-    match action {
-        Action::Run {
-            step,
-            role,
-            input,
-            at,
-        } => {
-            let mut item = Value::object([
-                ("a", Value::from("run")),
-                ("step", Value::from(u32::from(*step))),
-                ("role", Value::from(role.id())),
-                ("at", Value::from(at.isoformat())),
-            ]);
-            if with_input {
-                item.set("input", input.clone());
-            }
-            item
-        }
-        Action::RunRemaining { at } => Value::object([
-            ("a", Value::from("remaining")),
-            ("at", Value::from(at.isoformat())),
-        ]),
-        Action::SetInput { step, input } => Value::object([
-            ("a", Value::from("input")),
-            ("step", Value::from(u32::from(*step))),
-            ("input", input.clone()),
-        ]),
-    }
-}
-
-/// Reads actions as [`actions_to_value`] or [`compact_actions`] wrote them; `default_input` gives a
-/// run's input when the JSON leaves it out.
-fn action_from(
-    item: &Value,
-    path: &str,
-    default_input: impl FnOnce(u8) -> Option<Value>,
-) -> Result<Action, InputError> {
-    let fields = Fields::new(item, path)?;
-    Ok(match fields.choice("a", &["run", "remaining", "input"])? {
-        "run" => {
-            let step = fields.int("step", 1, 10)? as u8;
-            let role = Role::from_id(fields.str("role")?)
-                .ok_or_else(|| fields.error("role", "is not one of the five roles"))?;
-            let input = match fields.raw("input") {
-                Some(input) => input.clone(),
-                None => default_input(step).ok_or_else(|| fields.error("input", "is missing"))?,
-            };
-            Action::Run {
-                step,
-                role,
-                input,
-                at: fields.time("at")?,
-            }
-        }
-        "remaining" => Action::RunRemaining {
-            at: fields.time("at")?,
-        },
-        _ => Action::SetInput {
-            step: fields.int("step", 1, 10)? as u8,
-            input: fields.present("input")?.clone(),
-        },
-    })
-}
-
-/// Reads stored actions (every input included).
-pub fn actions_from_value(value: &Value) -> Result<Vec<Action>, InputError> {
-    let items = value.as_array().ok_or_else(|| InputError {
-        path: "$.history".into(),
-        problem: "must be an array".into(),
-    })?;
-    items
-        .iter()
-        .enumerate()
-        .map(|(index, item)| action_from(item, &format!("$.history[{index}]"), |_| None))
-        .collect()
-}
-
-/// The actions as JSON for a link: a run's input is left out when it equals the session's input at
-/// that point, which replay knows; that keeps links short.
-fn compact_actions(scenario: &Scenario, actions: &[Action]) -> Value {
-    let mut session = Session::start(scenario.clone());
-    let mut out = Vec::new();
-    for action in actions {
-        let keep_input = match action {
-            Action::Run { step, input, .. } => *input != session.input_for(*step),
-            _ => true,
-        };
-        out.push(action_value(action, keep_input));
-        // Keep the reference session in step so omitted inputs mean the same thing on replay.
-        let _ = session.apply(action);
-    }
-    Value::Array(out)
-}
-
-/// Replays actions (as a link carries them) on a fresh session of the scenario.
-pub fn replay(scenario: &Scenario, actions: &Value) -> Result<Session, ShareError> {
-    check_value(actions, "$.history").map_err(|e| ShareError::Malformed(e.to_string()))?;
-    let items = actions
-        .as_array()
-        .ok_or_else(|| ShareError::Malformed("the history is not a list".into()))?;
-    let mut session = Session::start(scenario.clone());
-    for (index, item) in items.iter().enumerate() {
-        let action = action_from(item, &format!("$.history[{index}]"), |step| {
-            Some(session.input_for(step))
-        })
-        .map_err(ShareError::Invalid)?;
-        session
-            .apply(&action)
-            .map_err(|e| ShareError::Replay(format!("action {index}: {e}")))?;
-    }
-    Ok(session)
 }
 
 /// The fragment (without `#`) that reopens this snapshot: `share=1.<base64url of deflated JSON>`.
@@ -186,7 +96,7 @@ pub fn encode(snapshot: &Snapshot) -> String {
         ("role", Value::from(snapshot.role.id())),
         (
             "history",
-            compact_actions(&session.scenario, session.history()),
+            action_log::to_compact_value(HISTORY_ENCODING, &session.scenario, session.history()),
         ),
     ]);
     let mut encoder = DeflateEncoder::new(Vec::new(), Compression::best());
@@ -210,11 +120,8 @@ pub fn decode(fragment: &str) -> Result<Snapshot, ShareError> {
     if version > SHARE_VERSION {
         return Err(ShareError::NewerVersion(version));
     }
-    if version != SHARE_VERSION {
-        return Err(ShareError::Malformed(format!(
-            "unknown link format {version}"
-        )));
-    }
+    let encoding = history_encoding(version)
+        .ok_or_else(|| ShareError::Malformed(format!("unknown link format {version}")))?;
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(data)
         .map_err(|_| ShareError::Malformed("it is cut short or changed (not base64url)".into()))?;
@@ -237,6 +144,7 @@ pub fn decode(fragment: &str) -> Result<Snapshot, ShareError> {
     let role = Role::from_id(fields.str("role").map_err(ShareError::Invalid)?)
         .ok_or_else(|| ShareError::Invalid(fields.error("role", "is not one of the five roles")))?;
     let session = replay(
+        encoding,
         &scenario,
         fields.present("history").map_err(ShareError::Invalid)?,
     )?;
@@ -317,5 +225,28 @@ mod tests {
             decode("share=1.!!!"),
             Err(ShareError::Malformed(_))
         ));
+    }
+
+    #[test]
+    fn a_link_format_without_an_action_encoding_is_refused_not_guessed() {
+        let link = encode(&worked_session());
+        let older = link.replacen("share=1.", "share=0.", 1);
+        assert_eq!(
+            decode(&older).unwrap_err(),
+            ShareError::Malformed("unknown link format 0".into())
+        );
+    }
+
+    #[test]
+    fn a_link_that_does_not_replay_says_which_action() {
+        let payload = r#"{"scenario":"ready","clock":"2026-05-31T08:30:00+00:00","role":"auditor","history":[{"a":"run","step":2,"role":"release-manager","at":"2026-06-01T00:00:00Z"}]}"#;
+        let mut encoder = DeflateEncoder::new(Vec::new(), Compression::best());
+        encoder.write_all(payload.as_bytes()).unwrap();
+        let data =
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(encoder.finish().unwrap());
+        match decode(&format!("share=1.{data}")) {
+            Err(ShareError::Replay(problem)) => assert!(problem.starts_with("action 0: step 2")),
+            other => panic!("a link that cannot replay opened: {other:?}"),
+        }
     }
 }

@@ -2,29 +2,30 @@
 //!
 //! Only what cannot be recomputed is stored: the scenario document, the current inputs, the evidence
 //! chain, each step's status, the clock and the role. Loading verifies the envelope's digest and the
-//! whole chain, so corrupted or edited storage is never taken for a session.
+//! whole chain, so corrupted or edited storage is never taken for a session. The actions that made the
+//! session are kept as the full action log (`action_log`), in the encoding this envelope version
+//! names.
 
+use crate::action_log::{self, ActionEncoding};
 use crate::evidence::{ChainError, EvidenceLog};
-use crate::flow::{Session, StepStatus};
+use crate::flow::Session;
 use crate::json::{self, digest, Value};
 use crate::roles::Role;
 use crate::scenario::{Scenario, ScenarioError};
-use crate::share;
+use crate::status_json;
 use crate::time::Timestamp;
 use std::fmt;
+
+/// Stored sessions and share links carry the same session; the type lives in `snapshot`.
+pub use crate::snapshot::Snapshot;
 
 /// The envelope's `format`.
 pub const FORMAT: &str = "closeout-sandbox.session";
 /// The version this build writes. Older versions are migrated on load; newer ones are refused.
 pub const VERSION: i64 = 1;
-
-/// A session with the app state that goes with it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Snapshot {
-    pub session: Session,
-    pub clock: Timestamp,
-    pub role: Role,
-}
+/// The action encoding of a [`VERSION`] envelope's `history`. A new encoding here is a new
+/// [`VERSION`], with a [`migrate`] step that rewrites older histories.
+const HISTORY_ENCODING: ActionEncoding = ActionEncoding::V1;
 
 /// Why stored data cannot be loaded. The raw data is never touched by loading.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -64,13 +65,7 @@ pub fn save(snapshot: &Snapshot) -> String {
     let statuses: Vec<Value> = session
         .statuses()
         .iter()
-        .map(|status| {
-            let reason = match status {
-                StepStatus::Blocked(reason) => Value::from(reason.as_str()),
-                _ => Value::Null,
-            };
-            Value::object([("status", Value::from(status.code())), ("reason", reason)])
-        })
+        .map(status_json::status_value)
         .collect();
     let payload = Value::object([
         ("scenario", session.scenario.document.clone()),
@@ -82,7 +77,10 @@ pub fn save(snapshot: &Snapshot) -> String {
         ("statuses", Value::Array(statuses)),
         ("clock", Value::from(snapshot.clock.isoformat())),
         ("role", Value::from(snapshot.role.id())),
-        ("history", share::actions_to_value(session.history())),
+        (
+            "history",
+            action_log::to_value(HISTORY_ENCODING, session.history()),
+        ),
     ]);
     let envelope = Value::object([
         ("format", Value::from(FORMAT)),
@@ -124,11 +122,7 @@ pub fn load(text: &str) -> Result<Snapshot, StoredError> {
         .and_then(Value::as_array)
         .unwrap_or_default()
         .iter()
-        .map(|s| match s.str_at("status") {
-            "done" => StepStatus::Done,
-            "blocked" => StepStatus::Blocked(s.str_at("reason").to_string()),
-            _ => StepStatus::Pending,
-        })
+        .map(status_json::status_from_value)
         .collect();
     let inputs = payload
         .get("inputs")
@@ -138,9 +132,8 @@ pub fn load(text: &str) -> Result<Snapshot, StoredError> {
     let role = Role::from_id(payload.str_at("role")).unwrap_or(Role::ReleaseManager);
     // Sessions saved before share links have no history; they load, but cannot be shared.
     let history = match payload.get("history") {
-        Some(value) => {
-            share::actions_from_value(value).map_err(|e| StoredError::Corrupted(e.to_string()))?
-        }
+        Some(value) => action_log::from_value(HISTORY_ENCODING, value, "$.history")
+            .map_err(|e| StoredError::Corrupted(e.to_string()))?,
         None => Vec::new(),
     };
     Ok(Snapshot {
@@ -150,7 +143,8 @@ pub fn load(text: &str) -> Result<Snapshot, StoredError> {
     })
 }
 
-/// Brings an older payload up to [`VERSION`]. Version 1 is the first; later versions add steps here.
+/// Brings an older payload up to [`VERSION`], history included (to [`HISTORY_ENCODING`]). Version 1
+/// is the first; later versions add steps here.
 fn migrate(version: i64, payload: Value) -> Result<Value, StoredError> {
     match version {
         1 => Ok(payload),
@@ -196,5 +190,60 @@ mod tests {
         let edited = text.replacen("\"approved\"", "\"denied\"", 1);
         assert_ne!(edited, text);
         assert_eq!(load(&edited), Err(StoredError::DigestMismatch));
+    }
+
+    /// An envelope around `payload`, with its digest, as a build of `version` would write it.
+    fn envelope(version: i64, payload: Value) -> String {
+        json::compact_string(&Value::object([
+            ("format", Value::from(FORMAT)),
+            ("version", Value::from(version)),
+            ("digest", Value::from(digest(&payload))),
+            ("payload", payload),
+        ]))
+    }
+
+    fn payload_of(text: &str) -> Value {
+        json::parse(text).unwrap().get("payload").cloned().unwrap()
+    }
+
+    #[test]
+    fn a_session_saved_before_share_links_loads_without_history_and_cannot_be_shared() {
+        let original = snapshot();
+        let mut payload = payload_of(&save(&original));
+        assert!(payload.remove("history").is_some());
+        let loaded = load(&envelope(VERSION, payload)).unwrap();
+        assert!(loaded.session.history().is_empty());
+        assert_eq!(loaded.session.log(), original.session.log());
+        assert_eq!(loaded.session.statuses(), original.session.statuses());
+        assert!(!crate::share::can_share(&loaded.session));
+        assert!(crate::share::can_share(&original.session));
+    }
+
+    #[test]
+    fn the_history_is_the_full_action_log_and_a_damaged_one_is_refused() {
+        let original = snapshot();
+        let payload = payload_of(&save(&original));
+        assert_eq!(
+            payload.get("history"),
+            Some(&action_log::to_value(
+                ActionEncoding::V1,
+                original.session.history()
+            ))
+        );
+        let mut damaged = payload;
+        damaged.set("history", Value::object([("a", Value::from("run"))]));
+        match load(&envelope(VERSION, damaged)) {
+            Err(StoredError::Corrupted(problem)) => assert!(problem.contains("$.history")),
+            other => panic!("a damaged history loaded: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_envelope_version_with_no_migration_is_refused_not_reinterpreted() {
+        let payload = payload_of(&save(&snapshot()));
+        assert_eq!(
+            load(&envelope(0, payload)),
+            Err(StoredError::Corrupted("unknown format version 0".into()))
+        );
     }
 }

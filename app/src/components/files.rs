@@ -4,12 +4,13 @@
 use super::app_state;
 use super::decision::criterion_result;
 use crate::browser;
-use closeout_core::bundle::{bundle_json, bundle_zip, verify_zip};
+use closeout_core::bundle::{bundle_json, bundle_zip};
 use closeout_core::decision::{explain, Decision};
-use closeout_core::evidence::verify_chain;
-use closeout_core::json::{self, pretty_string};
+use closeout_core::json::pretty_string;
 use closeout_core::package::{export_session, TrialPackage};
 use closeout_core::record::RecordKind;
+use closeout_core::share;
+use closeout_core::verification::{verify_file, FileVerification};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -110,18 +111,11 @@ fn ShareLink() -> impl IntoView {
     let link = RwSignal::new(None::<String>);
     let make = move |_| {
         let snapshot = state.snapshot();
-        if snapshot.session.history().is_empty()
-            && snapshot
-                .session
-                .log()
-                .entries()
-                .iter()
-                .any(|e| !e.kind.is_upstream())
-        {
+        if !share::can_share(&snapshot.session) {
             state.warn("This session was saved before share links existed, so it cannot be replayed; start fresh to share.");
             return;
         }
-        let fragment = closeout_core::share::encode(&snapshot);
+        let fragment = share::encode(&snapshot);
         let base = web_sys::window()
             .and_then(|w| {
                 Some(format!(
@@ -238,32 +232,11 @@ fn VerifyFile() -> impl IntoView {
         };
         leptos::task::spawn_local(async move {
             let outcome = match browser::read_chosen_file(&input).await {
-                Ok(Some((name, bytes))) => Some(if bytes.starts_with(b"PK") {
-                    match verify_zip(&bytes) {
-                        Ok(report) => (
-                            true,
-                            format!(
-                                "{name}: intact artifact bundle {} ({} files).",
-                                report.artifact_bundle_id,
-                                report.files.len()
-                            ),
-                        ),
-                        Err(error) => (false, format!("{name}: {error}")),
+                Ok(Some((name, bytes))) => Some(match verify_file(&bytes) {
+                    verified @ FileVerification::Intact(_) => {
+                        (true, format!("{name}: {}.", verified.message()))
                     }
-                } else {
-                    match json::parse_bytes(&bytes) {
-                        Ok(chain) => match verify_chain(&chain) {
-                            Ok(report) => (
-                                true,
-                                format!(
-                                    "{name}: intact evidence chain of {} entries, head {}.",
-                                    report.entries, report.head_digest
-                                ),
-                            ),
-                            Err(error) => (false, format!("{name}: {error}")),
-                        },
-                        Err(error) => (false, format!("{name}: not valid JSON: {error}")),
-                    }
+                    failed => (false, format!("{name}: {}", failed.message())),
                 }),
                 Ok(None) => None,
                 Err(problem) => Some((false, problem)),

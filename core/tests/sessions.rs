@@ -1,0 +1,87 @@
+//! Stored envelopes and share links written by the released sandbox (`fixtures/sessions/`, made before
+//! the action encoding had its own module) still open to the same sessions, and writing them again
+//! gives the same bytes: what browsers hold keeps loading exactly as before.
+
+use closeout_core::json::{self, Value};
+use closeout_core::snapshot::Snapshot;
+use closeout_core::{share, status_json, stored};
+
+const SESSIONS: [&str; 2] = ["accepted-risk-worked", "blocked-run"];
+
+fn fixture(name: &str) -> String {
+    let path = format!(
+        "{}/tests/fixtures/sessions/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{path}: {e}"))
+        .trim_end()
+        .to_string()
+}
+
+fn expected(name: &str) -> Value {
+    json::parse(&fixture("expected-digests.json"))
+        .unwrap()
+        .get(name)
+        .cloned()
+        .unwrap()
+}
+
+/// The same fields the fixtures' `expected-digests.json` was written with.
+fn digests(snapshot: &Snapshot) -> Value {
+    let session = &snapshot.session;
+    let statuses = session
+        .statuses()
+        .iter()
+        .map(status_json::status_value)
+        .collect();
+    Value::object([
+        ("scenario", Value::from(session.scenario.name.as_str())),
+        ("head_digest", Value::from(session.head_digest())),
+        ("entries", Value::from(session.log().entries().len())),
+        (
+            "chain_digest",
+            Value::from(json::digest(
+                &session.log().to_chain_value(session.release_record_ref()),
+            )),
+        ),
+        ("inputs_digest", Value::from(json::digest(session.inputs()))),
+        ("actions", Value::from(session.history().len())),
+        ("statuses", Value::Array(statuses)),
+        ("clock", Value::from(snapshot.clock.isoformat())),
+        ("role", Value::from(snapshot.role.id())),
+    ])
+}
+
+#[test]
+fn released_stored_envelopes_load_to_the_same_sessions_and_save_to_the_same_bytes() {
+    for name in SESSIONS {
+        let text = fixture(&format!("{name}.stored-v1.json"));
+        let snapshot = stored::load(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(digests(&snapshot), expected(name), "{name}");
+        assert!(
+            stored::save(&snapshot) == text,
+            "{name}: saved again, the envelope differs"
+        );
+    }
+}
+
+#[test]
+fn released_share_links_open_to_the_same_sessions_and_encode_to_the_same_links() {
+    for name in SESSIONS {
+        let link = fixture(&format!("{name}.share-v1.txt"));
+        let snapshot = share::decode(&format!("#{link}")).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(digests(&snapshot), expected(name), "{name}");
+        assert_eq!(share::encode(&snapshot), link, "{name}");
+    }
+}
+
+#[test]
+fn a_stored_session_and_its_share_link_are_the_same_session() {
+    for name in SESSIONS {
+        let stored = stored::load(&fixture(&format!("{name}.stored-v1.json"))).unwrap();
+        let shared = share::decode(&fixture(&format!("{name}.share-v1.txt"))).unwrap();
+        assert!(stored == shared, "{name}: the envelope and the link differ");
+        assert!(share::can_share(&stored.session));
+    }
+}
