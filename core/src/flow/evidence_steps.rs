@@ -10,6 +10,7 @@ use crate::json::{digest, strings, Value};
 use crate::record::{seal, RecordKind};
 use crate::roles::Role;
 use crate::scenario::Scenario;
+use crate::steps::StepId;
 use crate::time::Timestamp;
 
 /// Appends the scenario's upstream evidence (spec section 3), stamped at its `generated_at`.
@@ -222,7 +223,7 @@ pub fn archive_manifest(
         log,
         RecordKind::ReadinessBundle,
         reference,
-        2,
+        StepId::ArchiveManifest,
         "a final readiness bundle (step 1)",
     )?;
     let signature_state = if input.signature.is_some() {
@@ -397,7 +398,7 @@ pub fn retention_review(
         .latest(RecordKind::CloseoutSummary, reference)
         .filter(|s| s.record.str_at("closeout_state") == "closed")
         .ok_or_else(|| StepError::MissingPrerequisite {
-            step: 4,
+            step: StepId::RetentionReview,
             missing: "a closed closeout summary (step 3)".into(),
         })?;
     // D-11: a retention date that does not lie after now is an error, not a silent expiry.
@@ -461,7 +462,7 @@ pub fn artifact_bundle(
 ) -> Result<Option<String>, StepError> {
     let reference = scenario.release_record_ref.as_str();
     let missing = |what: &str| StepError::MissingPrerequisite {
-        step: 5,
+        step: StepId::ArtifactBundle,
         missing: what.to_string(),
     };
     let summary = log

@@ -10,6 +10,7 @@ use crate::json::{strings, Value};
 use crate::record::{seal, RecordKind};
 use crate::roles::Role;
 use crate::scenario::Scenario;
+use crate::steps::StepId;
 use crate::time::Timestamp;
 use std::collections::BTreeMap;
 
@@ -93,7 +94,7 @@ pub fn retention_health(
         .collect();
     if bundles.is_empty() {
         return Err(StepError::MissingPrerequisite {
-            step: 6,
+            step: StepId::RetentionHealth,
             missing: "a closeout artifact bundle (step 5)".into(),
         });
     }
@@ -256,7 +257,7 @@ pub fn retention_alerts(
         log,
         RecordKind::RetentionHealth,
         reference,
-        7,
+        StepId::RetentionAlerts,
         "a retention health report (step 6)",
     )?;
     let health_id = health.id().to_string();
@@ -326,7 +327,7 @@ pub fn retry_plan(
         log,
         RecordKind::CloseoutSummary,
         reference,
-        8,
+        StepId::RetryPlan,
         "a delivered closeout summary (step 3)",
     )?;
     if closeout_deliveries(log, reference, summary.id())
@@ -334,7 +335,7 @@ pub fn retry_plan(
         .is_none()
     {
         return Err(StepError::MissingPrerequisite {
-            step: 8,
+            step: StepId::RetryPlan,
             missing: "a delivery of the closeout summary (step 3)".into(),
         });
     }
@@ -401,7 +402,7 @@ pub fn retry_worker(
         log,
         RecordKind::RetryPlan,
         reference,
-        9,
+        StepId::RetryWorker,
         "a retry plan (step 8)",
     )?;
     let plan_id = plan.id().to_string();
@@ -413,7 +414,7 @@ pub fn retry_worker(
     if !settings.dry_run {
         if dry_run_before.is_none() {
             return Err(StepError::Refused {
-                step: 9,
+                step: StepId::RetryWorker,
                 reason: "a live run needs a completed dry run of the same retry plan first (D-7)"
                     .into(),
             });
