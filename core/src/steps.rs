@@ -303,5 +303,28 @@ mod tests {
             deliveries,
             vec![(3, Some("summary_id")), (7, Some("plan_id"))]
         );
+        // The links the flow diagram draws, in its order.
+        let links: Vec<(u8, u8)> = STEPS
+            .iter()
+            .flat_map(|s| s.rests_on.iter().map(move |from| (from.number(), s.number)))
+            .collect();
+        assert_eq!(
+            links,
+            [
+                (1, 2),
+                (1, 3),
+                (2, 3),
+                (3, 4),
+                (3, 5),
+                (4, 5),
+                (5, 6),
+                (6, 7),
+                (3, 8),
+                (8, 9),
+                (6, 10),
+                (7, 10),
+                (9, 10)
+            ]
+        );
     }
 }
