@@ -5,9 +5,10 @@ use crate::storage::{self, StorageState};
 use closeout_core::flow::{Session, StepError};
 use closeout_core::json::Value;
 use closeout_core::scenario::Scenario;
+use closeout_core::steps::StepId;
 use closeout_core::stored::Snapshot;
 use closeout_core::time::Timestamp;
-use closeout_core::{Role, STEPS};
+use closeout_core::Role;
 use leptos::prelude::*;
 
 /// The scenario a first visit starts with.
@@ -36,10 +37,10 @@ pub struct AppState {
     pub session: RwSignal<Session>,
     pub clock: RwSignal<Timestamp>,
     pub role: RwSignal<Role>,
-    pub selected: RwSignal<u8>,
+    pub selected: RwSignal<StepId>,
     pub notice: RwSignal<Option<Notice>>,
     pub storage: RwSignal<StorageState>,
-    pub last_run: RwSignal<Option<(u8, RunResult)>>,
+    pub last_run: RwSignal<Option<(StepId, RunResult)>>,
     /// A confirmation waiting in the page: the scenario to start fresh.
     pub pending_reset: RwSignal<Option<String>>,
     /// A shared session waiting for the user to confirm it may replace theirs.
@@ -69,7 +70,7 @@ impl AppState {
             clock,
             decision,
             role: RwSignal::new(snapshot.role),
-            selected: RwSignal::new(1),
+            selected: RwSignal::new(StepId::ReadinessBundle),
             notice: RwSignal::new(None),
             storage: RwSignal::new(storage_state),
             last_run: RwSignal::new(None),
@@ -96,7 +97,7 @@ impl AppState {
     }
 
     /// Notes that the trainee opened (or ran) a step's panel.
-    pub fn viewed(&self, step: u8) {
+    pub fn viewed(&self, step: StepId) {
         if !self
             .walkthrough
             .with_untracked(|p| p.viewed_steps.contains(&step))
@@ -142,7 +143,7 @@ impl AppState {
         match fresh(name) {
             Ok(snapshot) => {
                 self.replace(snapshot);
-                self.selected.set(1);
+                self.selected.set(StepId::ReadinessBundle);
                 self.say(format!("Started the {name} scenario fresh."));
             }
             Err(error) => self.warn(error),
@@ -150,13 +151,13 @@ impl AppState {
     }
 
     /// Runs one step as the current role with `input`.
-    pub fn run_step(&self, number: u8, input: &Value) {
-        self.viewed(number);
+    pub fn run_step(&self, step: StepId, input: &Value) {
+        self.viewed(step);
         let role = self.role.get_untracked();
         let now = self.clock.get_untracked();
         let mut result = None;
         self.session
-            .update(|session| result = Some(session.run_step(number, role, input, now)));
+            .update(|session| result = Some(session.run_step(step, role, input, now)));
         let outcome = match result {
             Some(Ok(outcome)) => RunResult::Ran {
                 record_ids: outcome.record_ids,
@@ -165,7 +166,7 @@ impl AppState {
             Some(Err(error)) => RunResult::Refused(error.to_string()),
             None => RunResult::Refused("the session could not be updated".into()),
         };
-        self.last_run.set(Some((number, outcome)));
+        self.last_run.set(Some((step, outcome)));
     }
 
     /// Runs every remaining step as its owner and ends with the decision.
@@ -175,12 +176,12 @@ impl AppState {
         self.session.update(|session| {
             for (step, result) in session.run_remaining(now) {
                 if let Err(error) = result {
-                    blocked.push(format!("step {step}: {error}"));
+                    blocked.push(format!("step {}: {error}", step.number()));
                 }
             }
         });
         self.last_run.set(None);
-        self.selected.set(10);
+        self.selected.set(StepId::FinalDecision);
         if blocked.is_empty() {
             self.say("Ran every remaining step; the decision is below.");
         } else {
@@ -193,10 +194,10 @@ impl AppState {
     }
 
     /// Saves a step's input without running it (the accepted-risk form).
-    pub fn set_input(&self, number: u8, input: Value) -> Result<(), StepError> {
+    pub fn set_input(&self, step: StepId, input: Value) -> Result<(), StepError> {
         let mut result = Ok(());
         self.session
-            .update(|session| result = session.set_input(number, input));
+            .update(|session| result = session.set_input(step, input));
         result
     }
 
@@ -252,6 +253,6 @@ pub fn fresh(name: &str) -> Result<Snapshot, String> {
     Ok(Snapshot {
         session: Session::start(scenario),
         clock,
-        role: STEPS[0].owner,
+        role: StepId::ReadinessBundle.owner(),
     })
 }

@@ -12,6 +12,7 @@ use crate::input::{Fields, InputError};
 use crate::json::Value;
 use crate::roles::Role;
 use crate::scenario::Scenario;
+use crate::steps::StepId;
 use std::fmt;
 
 /// A version of the action encoding. Every stored session and share link written so far is
@@ -167,7 +168,7 @@ fn v1_action_value(action: &Action, with_input: bool) -> Value {
         } => {
             let mut item = Value::object([
                 ("a", Value::from("run")),
-                ("step", Value::from(u32::from(*step))),
+                ("step", Value::from(u32::from(step.number()))),
                 ("role", Value::from(role.id())),
                 ("at", Value::from(at.isoformat())),
             ]);
@@ -182,7 +183,7 @@ fn v1_action_value(action: &Action, with_input: bool) -> Value {
         ]),
         Action::SetInput { step, input } => Value::object([
             ("a", Value::from("input")),
-            ("step", Value::from(u32::from(*step))),
+            ("step", Value::from(u32::from(step.number()))),
             ("input", input.clone()),
         ]),
     }
@@ -192,12 +193,17 @@ fn v1_action_value(action: &Action, with_input: bool) -> Value {
 fn v1_action_from(
     item: &Value,
     path: &str,
-    default_input: impl FnOnce(u8) -> Option<Value>,
+    default_input: impl FnOnce(StepId) -> Option<Value>,
 ) -> Result<Action, InputError> {
     let fields = Fields::new(item, path)?;
+    // The one place an encoded step number becomes a step.
+    let step_at = |key: &str| {
+        StepId::from_number(fields.int(key, 1, 10)? as u8)
+            .ok_or_else(|| fields.error(key, "is not one of the ten steps"))
+    };
     Ok(match fields.choice("a", &["run", "remaining", "input"])? {
         "run" => {
-            let step = fields.int("step", 1, 10)? as u8;
+            let step = step_at("step")?;
             let role = Role::from_id(fields.str("role")?)
                 .ok_or_else(|| fields.error("role", "is not one of the five roles"))?;
             let input = match fields.raw("input") {
@@ -215,7 +221,7 @@ fn v1_action_from(
             at: fields.time("at")?,
         },
         _ => Action::SetInput {
-            step: fields.int("step", 1, 10)? as u8,
+            step: step_at("step")?,
             input: fields.present("input")?.clone(),
         },
     })
@@ -231,21 +237,34 @@ mod tests {
         let scenario = Scenario::built_in("accepted-risk").unwrap();
         let start = scenario.generated_at;
         let mut session = Session::start(scenario);
-        for step in [1u8, 2, 3] {
-            let owner = crate::steps::step(step).unwrap().owner;
+        for step in [
+            StepId::ReadinessBundle,
+            StepId::ArchiveManifest,
+            StepId::CloseoutSummary,
+        ] {
             let input = session.input_for(step);
             session
-                .run_step(step, owner, &input, start.plus_minutes(i64::from(step)))
+                .run_step(
+                    step,
+                    step.owner(),
+                    &input,
+                    start.plus_minutes(i64::from(step.number())),
+                )
                 .unwrap();
         }
-        let mut review = session.input_for(4);
+        let mut review = session.input_for(StepId::RetentionReview);
         review.set("notes", Value::from("Edited before running."));
         session
-            .run_step(4, Role::ReleaseManager, &review, start.plus_minutes(60))
+            .run_step(
+                StepId::RetentionReview,
+                Role::ReleaseManager,
+                &review,
+                start.plus_minutes(60),
+            )
             .unwrap();
-        let mut decision = session.input_for(10);
+        let mut decision = session.input_for(StepId::FinalDecision);
         decision.set("audit_case_ref", Value::from("AUD-LOG"));
-        session.set_input(10, decision).unwrap();
+        session.set_input(StepId::FinalDecision, decision).unwrap();
         session.run_remaining(start.plus_days(1));
         session
     }

@@ -104,8 +104,13 @@ mod tests {
     use crate::decision::facts_from_log;
     use crate::flow::Session;
     use crate::scenario::Scenario;
+    use crate::steps::StepId;
 
     fn codes(name: &str, steps: &[u8], days_later: i64) -> Vec<(Role, &'static str)> {
+        let steps: Vec<StepId> = steps
+            .iter()
+            .map(|n| StepId::from_number(*n).unwrap())
+            .collect();
         let scenario = Scenario::built_in(name).unwrap();
         let now = scenario.generated_at;
         let regulated = scenario.regulated_evidence;
@@ -114,9 +119,8 @@ mod tests {
             session.run_remaining(now);
         }
         for step in steps {
-            let owner = crate::steps::step(*step).unwrap().owner;
-            let input = session.input_for(*step);
-            let _ = session.run_step(*step, owner, &input, now);
+            let input = session.input_for(step);
+            let _ = session.run_step(step, step.owner(), &input, now);
         }
         let facts = facts_from_log(session.log(), session.release_record_ref(), None);
         escalations(&facts, regulated, now.plus_days(days_later))

@@ -158,33 +158,42 @@ pub fn decode(fragment: &str) -> Result<Snapshot, ShareError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::steps::StepId;
 
     fn worked_session() -> Snapshot {
         let scenario = Scenario::built_in("accepted-risk").unwrap();
         let start = scenario.generated_at;
         let mut session = Session::start(scenario);
-        for step in [1u8, 2, 3] {
-            let owner = crate::steps::step(step).unwrap().owner;
+        for step in [
+            StepId::ReadinessBundle,
+            StepId::ArchiveManifest,
+            StepId::CloseoutSummary,
+        ] {
             session
                 .run_step(
                     step,
-                    owner,
+                    step.owner(),
                     &session.input_for(step),
-                    start.plus_minutes(i64::from(step)),
+                    start.plus_minutes(i64::from(step.number())),
                 )
                 .unwrap();
         }
-        let mut review = session.input_for(4);
+        let mut review = session.input_for(StepId::RetentionReview);
         review.set(
             "notes",
             Value::from("Edited before running: kept in the link."),
         );
         session
-            .run_step(4, Role::ReleaseManager, &review, start.plus_days(1))
+            .run_step(
+                StepId::RetentionReview,
+                Role::ReleaseManager,
+                &review,
+                start.plus_days(1),
+            )
             .unwrap();
-        let mut decision = session.input_for(10);
+        let mut decision = session.input_for(StepId::FinalDecision);
         decision.set("audit_case_ref", Value::from("AUD-SHARED"));
-        session.set_input(10, decision).unwrap();
+        session.set_input(StepId::FinalDecision, decision).unwrap();
         session.run_remaining(start.plus_days(2));
         Snapshot {
             session,

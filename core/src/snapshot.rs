@@ -42,6 +42,7 @@ impl Snapshot {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::steps::StepId;
 
     fn start() -> Snapshot {
         Snapshot::start(Scenario::built_in("ready").unwrap())
@@ -58,15 +59,15 @@ mod tests {
     #[test]
     fn a_step_run_a_saved_input_a_moved_clock_or_another_role_is_not_pristine() {
         let mut ran = start();
-        let input = ran.session.input_for(1);
+        let input = ran.session.input_for(StepId::ReadinessBundle);
         ran.session
-            .run_step(1, Role::ReleaseManager, &input, ran.clock)
+            .run_step(StepId::ReadinessBundle, Role::ReleaseManager, &input, ran.clock)
             .unwrap();
         assert!(!ran.is_pristine());
 
         let mut saved = start();
-        let input = saved.session.input_for(10);
-        saved.session.set_input(10, input).unwrap();
+        let input = saved.session.input_for(StepId::FinalDecision);
+        saved.session.set_input(StepId::FinalDecision, input).unwrap();
         assert!(!saved.is_pristine());
 
         let mut moved = start();

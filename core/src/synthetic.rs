@@ -13,7 +13,7 @@ use crate::flow::{Session, StepError};
 use crate::json::Value;
 use crate::roles::Role;
 use crate::scenario::Scenario;
-use crate::steps::STEPS;
+use crate::steps::StepId;
 use crate::time::Timestamp;
 
 /// The scenario a synthetic session starts from.
@@ -23,7 +23,7 @@ pub const SCENARIO: &str = "accepted-risk";
 #[derive(Debug)]
 pub enum SyntheticError {
     Scenario(String),
-    Step { step: u8, error: StepError },
+    Step { step: StepId, error: StepError },
 }
 
 impl std::fmt::Display for SyntheticError {
@@ -33,7 +33,11 @@ impl std::fmt::Display for SyntheticError {
                 write!(f, "the synthetic scenario is not valid: {problem}")
             }
             SyntheticError::Step { step, error } => {
-                write!(f, "step {step} failed while growing the session: {error}")
+                write!(
+                    f,
+                    "step {} failed while growing the session: {error}",
+                    step.number()
+                )
             }
         }
     }
@@ -52,25 +56,41 @@ pub fn session(records: usize) -> Result<(Session, Timestamp), SyntheticError> {
         target: records,
     };
     // The closeout itself: the ten steps as their owners, with the scenario's inputs.
-    for step in STEPS {
-        let input = grower.session.input_for(step.number);
-        if grower.run(step.number, step.owner, &input, now)? {
+    for step in StepId::ALL {
+        let input = grower.session.input_for(step);
+        if grower.run(step, step.owner(), &input, now)? {
             return Ok((session, now));
         }
     }
     // Its operating life, one cycle an hour.
-    let cycle: [(u8, Role, Value); 7] = [
+    let cycle: [(StepId, Role, Value); 7] = [
         (
-            3,
+            StepId::CloseoutSummary,
             Role::ReleaseManager,
-            failing_redelivery(&grower.session.input_for(3)),
+            failing_redelivery(&grower.session.input_for(StepId::CloseoutSummary)),
         ),
-        (8, Role::PlatformOwner, grower.session.input_for(8)),
-        (9, Role::PlatformOwner, worker(true)),
-        (9, Role::PlatformOwner, worker(false)),
-        (6, Role::ReleaseManager, grower.session.input_for(6)),
-        (7, Role::PlatformOwner, grower.session.input_for(7)),
-        (10, Role::ReleaseManager, grower.session.input_for(10)),
+        (
+            StepId::RetryPlan,
+            Role::PlatformOwner,
+            grower.session.input_for(StepId::RetryPlan),
+        ),
+        (StepId::RetryWorker, Role::PlatformOwner, worker(true)),
+        (StepId::RetryWorker, Role::PlatformOwner, worker(false)),
+        (
+            StepId::RetentionHealth,
+            Role::ReleaseManager,
+            grower.session.input_for(StepId::RetentionHealth),
+        ),
+        (
+            StepId::RetentionAlerts,
+            Role::PlatformOwner,
+            grower.session.input_for(StepId::RetentionAlerts),
+        ),
+        (
+            StepId::FinalDecision,
+            Role::ReleaseManager,
+            grower.session.input_for(StepId::FinalDecision),
+        ),
     ];
     loop {
         now = now.plus_minutes(60);
@@ -91,7 +111,7 @@ impl Grower<'_> {
     /// Runs a step; true once the log is big enough.
     fn run(
         &mut self,
-        step: u8,
+        step: StepId,
         role: Role,
         input: &Value,
         now: Timestamp,

@@ -7,28 +7,39 @@ use crate::guide::step_guide;
 use crate::json::{self, strings, Value};
 use crate::record::RecordKind;
 use crate::states::{CloseoutState, RetentionDecisionState, SignatureState};
+use crate::steps::StepId;
 use crate::time::Timestamp;
 use std::collections::BTreeSet;
 
-/// The task of each step, as the trainee reads it.
-pub const TASKS: [&str; 10] = [
-    "Run step 1 as the release manager and read the evidence index in its record.",
-    "Run step 2 with the external signature reference, so the manifest is signed.",
-    "Run step 3: close the summary and deliver it; note which provider failed.",
-    "Approve the retention review as the release manager (step 4).",
-    "Produce the closeout artifact bundle for the auditor (step 5).",
-    "Run retention health (step 6) and read its findings.",
-    "Send the retention alerts as the platform owner (step 7).",
-    "Plan the retry of the failed delivery as the platform owner (step 8).",
-    "Dry-run the retry worker (step 9) before anyone tries a live run.",
-    "Record the final decision with its accepted risk (step 10).",
-];
+/// The task of a step, as the trainee reads it.
+pub fn task(step: StepId) -> &'static str {
+    match step {
+        StepId::ReadinessBundle => {
+            "Run step 1 as the release manager and read the evidence index in its record."
+        }
+        StepId::ArchiveManifest => {
+            "Run step 2 with the external signature reference, so the manifest is signed."
+        }
+        StepId::CloseoutSummary => {
+            "Run step 3: close the summary and deliver it; note which provider failed."
+        }
+        StepId::RetentionReview => "Approve the retention review as the release manager (step 4).",
+        StepId::ArtifactBundle => "Produce the closeout artifact bundle for the auditor (step 5).",
+        StepId::RetentionHealth => "Run retention health (step 6) and read its findings.",
+        StepId::RetentionAlerts => "Send the retention alerts as the platform owner (step 7).",
+        StepId::RetryPlan => {
+            "Plan the retry of the failed delivery as the platform owner (step 8)."
+        }
+        StepId::RetryWorker => "Dry-run the retry worker (step 9) before anyone tries a live run.",
+        StepId::FinalDecision => "Record the final decision with its accepted risk (step 10).",
+    }
+}
 
 /// What the trainee has opened and written, kept between visits.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Progress {
     /// Steps whose panel the trainee opened.
-    pub viewed_steps: BTreeSet<u8>,
+    pub viewed_steps: BTreeSet<StepId>,
     /// Parts of the page the trainee opened: `files`, `not-included`.
     pub opened: BTreeSet<String>,
     /// How the closeout package maps to the trainee's own release or audit process.
@@ -47,7 +58,7 @@ impl Progress {
                 Value::Array(
                     self.viewed_steps
                         .iter()
-                        .map(|s| Value::from(u32::from(*s)))
+                        .map(|s| Value::from(u32::from(s.number())))
                         .collect(),
                 ),
             ),
@@ -71,13 +82,15 @@ impl Progress {
                 .unwrap_or_default()
                 .to_vec()
         };
-        // Inserted one by one: collecting into a set sorts first, and a sort of `u8`s was one more
-        // copy of the standard library's sort in the app's first load.
+        // Inserted one by one: collecting into a set sorts first, and a sort of steps was one more
+        // copy of the standard library's sort in the app's first load. A number that names no step
+        // is dropped.
         let mut viewed_steps = BTreeSet::new();
         for step in list("viewed_steps")
             .iter()
             .filter_map(Value::as_i64)
             .filter_map(|n| u8::try_from(n).ok())
+            .filter_map(StepId::from_number)
         {
             viewed_steps.insert(step);
         }
@@ -107,41 +120,48 @@ fn latest(session: &Session, kind: RecordKind) -> Option<&Value> {
         .map(|e| &e.record)
 }
 
-/// Whether each step's task is done, read from the session's records.
-pub fn tasks_done(session: &Session) -> [bool; 10] {
+/// Whether a step's task is done, read from the session's records.
+pub fn task_done(session: &Session, step: StepId) -> bool {
     let has = |kind| latest(session, kind).is_some();
-    let review_by_manager =
-        latest(session, RecordKind::RetentionDecision).is_some_and(|decision| {
-            RetentionDecisionState::parse(decision.str_at("decision_state"))
-                == Some(RetentionDecisionState::Approved)
-                && session
-                    .log()
-                    .by_id(decision.str_at("review_id"))
-                    .is_some_and(|r| r.record.str_at("requested_by") == "release-manager")
-        });
-    [
-        has(RecordKind::ReadinessBundle),
-        latest(session, RecordKind::ArchiveManifest).is_some_and(|m| {
+    match step {
+        StepId::ReadinessBundle => has(RecordKind::ReadinessBundle),
+        StepId::ArchiveManifest => latest(session, RecordKind::ArchiveManifest).is_some_and(|m| {
             SignatureState::parse(m.str_at("signature_state"))
                 == Some(SignatureState::ExternalSignatureAttached)
         }),
-        latest(session, RecordKind::CloseoutSummary).is_some_and(|s| {
-            CloseoutState::parse(s.str_at("closeout_state")) == Some(CloseoutState::Closed)
-        }) && session
-            .log()
-            .all(RecordKind::ConnectorDelivery, session.release_record_ref())
-            .any(|d| d.record.get("summary_id").is_some()),
-        review_by_manager,
-        has(RecordKind::ArtifactBundle),
-        has(RecordKind::RetentionHealth),
-        has(RecordKind::AlertPlan),
-        has(RecordKind::RetryPlan),
-        session
+        StepId::CloseoutSummary => {
+            latest(session, RecordKind::CloseoutSummary).is_some_and(|s| {
+                CloseoutState::parse(s.str_at("closeout_state")) == Some(CloseoutState::Closed)
+            }) && session
+                .log()
+                .all(RecordKind::ConnectorDelivery, session.release_record_ref())
+                .any(|d| d.record.get("summary_id").is_some())
+        }
+        StepId::RetentionReview => {
+            latest(session, RecordKind::RetentionDecision).is_some_and(|decision| {
+                RetentionDecisionState::parse(decision.str_at("decision_state"))
+                    == Some(RetentionDecisionState::Approved)
+                    && session
+                        .log()
+                        .by_id(decision.str_at("review_id"))
+                        .is_some_and(|r| r.record.str_at("requested_by") == "release-manager")
+            })
+        }
+        StepId::ArtifactBundle => has(RecordKind::ArtifactBundle),
+        StepId::RetentionHealth => has(RecordKind::RetentionHealth),
+        StepId::RetentionAlerts => has(RecordKind::AlertPlan),
+        StepId::RetryPlan => has(RecordKind::RetryPlan),
+        StepId::RetryWorker => session
             .log()
             .all(RecordKind::WorkerRun, session.release_record_ref())
             .any(|run| run.record.get("dry_run").and_then(Value::as_bool) == Some(true)),
-        has(RecordKind::FinalDecision),
-    ]
+        StepId::FinalDecision => has(RecordKind::FinalDecision),
+    }
+}
+
+/// Whether each step's task is done, steps 1 to 10.
+pub fn tasks_done(session: &Session) -> [bool; 10] {
+    StepId::ALL.map(|step| task_done(session, step))
 }
 
 /// One item of the trial success checklist.
@@ -154,21 +174,25 @@ pub struct CheckItem {
 
 /// The trial success checklist.
 pub fn checklist(session: &Session, progress: &Progress) -> Vec<CheckItem> {
-    let tasks = tasks_done(session);
+    let done = |step| task_done(session, step);
+    let viewed = |step| progress.viewed_steps.contains(&step);
     let boundary_panels = progress
         .viewed_steps
         .iter()
-        .filter(|s| step_guide(**s).is_some_and(|g| g.boundary.is_some()))
+        .filter(|s| step_guide(**s).boundary.is_some())
         .count();
     let item = |id, label, done| CheckItem { id, label, done };
     vec![
-        item("evidence", "The evidence recorded before closeout", tasks[0] && progress.viewed_steps.contains(&1)),
-        item("public-safe", "Which artifacts are public-safe", tasks[4] && progress.opened.contains("files")),
+        item("evidence", "The evidence recorded before closeout", done(StepId::ReadinessBundle) && viewed(StepId::ReadinessBundle)),
+        item("public-safe", "Which artifacts are public-safe", done(StepId::ArtifactBundle) && progress.opened.contains("files")),
         item("enterprise", "Which controls need Enterprise or an operator-owned system", boundary_panels >= 3),
         item(
             "health-retry",
             "Retention health and retry evidence reviewed",
-            tasks[5] && tasks[7] && progress.viewed_steps.contains(&6) && progress.viewed_steps.contains(&8),
+            done(StepId::RetentionHealth)
+                && done(StepId::RetryPlan)
+                && viewed(StepId::RetentionHealth)
+                && viewed(StepId::RetryPlan),
         ),
         item("mapped", "The closeout package mapped to your own release or audit process", progress.mapping.trim().chars().count() >= 20),
         item(
@@ -198,11 +222,14 @@ pub fn summary(session: &Session, progress: &Progress, now: Timestamp) -> Value 
         (
             "tasks",
             Value::Array(
-                TASKS
-                    .iter()
+                StepId::ALL
+                    .into_iter()
                     .zip(tasks)
-                    .map(|(task, done)| {
-                        Value::object([("task", Value::from(*task)), ("done", Value::from(done))])
+                    .map(|(step, done)| {
+                        Value::object([
+                            ("task", Value::from(task(step))),
+                            ("done", Value::from(done)),
+                        ])
                     })
                     .collect(),
             ),
@@ -240,7 +267,14 @@ mod tests {
         assert_eq!(tasks_done(&session), [true; 10]);
         let mut progress = Progress::default();
         assert!(checklist(&session, &progress).iter().all(|c| !c.done));
-        progress.viewed_steps.extend([1, 2, 3, 6, 8, 9]);
+        progress.viewed_steps.extend([
+            StepId::ReadinessBundle,
+            StepId::ArchiveManifest,
+            StepId::CloseoutSummary,
+            StepId::RetentionHealth,
+            StepId::RetryPlan,
+            StepId::RetryWorker,
+        ]);
         progress
             .opened
             .extend(["files".to_string(), "not-included".to_string()]);
@@ -254,11 +288,26 @@ mod tests {
         );
         assert_eq!(Progress::from_text(&progress.to_text()), progress);
         assert!(progress
+            .to_text()
+            .contains(r#""viewed_steps":[1,2,3,6,8,9]"#));
+        assert!(progress
             .set_mapping("token xoxb-1234567890-abcdefghijkl")
             .is_err());
         assert_eq!(
             summary(&session, &progress, now).str_at("decision"),
             "ready_with_accepted_risk"
+        );
+    }
+
+    #[test]
+    fn saved_progress_keeps_only_numbers_that_name_a_step() {
+        let text = format!(
+            r#"{{"format":"{PROGRESS_FORMAT}","viewed_steps":[3,0,11,300,-1,1,3],"opened":[],"mapping":""}}"#
+        );
+        let progress = Progress::from_text(&text);
+        assert_eq!(
+            progress.viewed_steps.into_iter().collect::<Vec<_>>(),
+            vec![StepId::ReadinessBundle, StepId::CloseoutSummary]
         );
     }
 }

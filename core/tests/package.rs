@@ -5,6 +5,7 @@ use closeout_core::flow::Session;
 use closeout_core::json::{parse, pretty_string, Value};
 use closeout_core::package::{export_session, TrialPackage};
 use closeout_core::scenario::Scenario;
+use closeout_core::steps::StepId;
 use closeout_core::time::Timestamp;
 
 fn fixture(name: &str) -> Value {
@@ -153,9 +154,12 @@ fn a_sessions_export_decides_as_the_session_does() {
         let start = scenario.generated_at;
         let mut session = Session::start(scenario);
         // Part-way and complete sessions both.
-        for step in [1u8, 3, 6] {
-            let owner = closeout_core::steps::step(step).unwrap().owner;
-            let _ = session.run_step(step, owner, &session.input_for(step), start);
+        for step in [
+            StepId::ReadinessBundle,
+            StepId::CloseoutSummary,
+            StepId::RetentionHealth,
+        ] {
+            let _ = session.run_step(step, step.owner(), &session.input_for(step), start);
             check_export(&session, start, name);
         }
         session.run_remaining(start);

@@ -4,6 +4,7 @@
 use closeout_core::flow::{Session, StepError, StepStatus};
 use closeout_core::json::Value;
 use closeout_core::scenario::Scenario;
+use closeout_core::steps::StepId;
 use closeout_core::time::Timestamp;
 use closeout_core::Role;
 
@@ -13,7 +14,7 @@ fn run(name: &str) -> (Session, Timestamp) {
     let mut session = Session::start(scenario);
     for (step, result) in session.run_remaining(now) {
         if let Err(error) = result {
-            println!("step {step}: {error}");
+            println!("step {}: {error}", step.number());
         }
     }
     (session, now)
@@ -86,7 +87,12 @@ fn a_step_of_another_role_is_refused_and_changes_nothing() {
     let mut session = Session::start(scenario);
     let before = session.log().len();
     let error = session
-        .run_step(7, Role::Auditor, &Value::Object(vec![]), now)
+        .run_step(
+            StepId::RetentionAlerts,
+            Role::Auditor,
+            &Value::Object(vec![]),
+            now,
+        )
         .unwrap_err();
     assert!(matches!(
         error,
@@ -100,7 +106,12 @@ fn a_step_of_another_role_is_refused_and_changes_nothing() {
         "{error}"
     );
     let error = session
-        .run_step(2, Role::ReleaseManager, &session.input_for(2), now)
+        .run_step(
+            StepId::ArchiveManifest,
+            Role::ReleaseManager,
+            &session.input_for(StepId::ArchiveManifest),
+            now,
+        )
         .unwrap_err();
     assert!(
         error.to_string().contains("needs a final readiness bundle"),
@@ -115,16 +126,21 @@ fn a_secret_in_an_input_is_refused_with_its_path() {
     let now = scenario.generated_at;
     let mut session = Session::start(scenario);
     session
-        .run_step(1, Role::ReleaseManager, &Value::Object(vec![]), now)
+        .run_step(
+            StepId::ReadinessBundle,
+            Role::ReleaseManager,
+            &Value::Object(vec![]),
+            now,
+        )
         .unwrap();
-    let mut input = session.input_for(2);
+    let mut input = session.input_for(StepId::ArchiveManifest);
     input.set(
         "signature",
         Value::from("-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----"),
     );
     let before = session.log().len();
     let error = session
-        .run_step(2, Role::ReleaseManager, &input, now)
+        .run_step(StepId::ArchiveManifest, Role::ReleaseManager, &input, now)
         .unwrap_err();
     assert!(
         error
@@ -140,16 +156,17 @@ fn retention_until_must_lie_after_now() {
     let scenario = Scenario::built_in("ready").unwrap();
     let now = scenario.generated_at;
     let mut session = Session::start(scenario);
-    for step in 1..=3 {
+    for step in &StepId::ALL[..3] {
+        let step = *step;
         let input = session.input_for(step);
         session
             .run_step(step, Role::ReleaseManager, &input, now)
             .unwrap();
     }
-    let mut input = session.input_for(4);
+    let mut input = session.input_for(StepId::RetentionReview);
     input.set("retention_until", Value::from("2026-05-01"));
     let error = session
-        .run_step(4, Role::ReleaseManager, &input, now)
+        .run_step(StepId::RetentionReview, Role::ReleaseManager, &input, now)
         .unwrap_err();
     assert!(
         error.to_string().contains("retention_until") && error.to_string().contains("not after"),
@@ -157,7 +174,7 @@ fn retention_until_must_lie_after_now() {
     );
     input.set("retention_until", Value::from("next year"));
     let error = session
-        .run_step(4, Role::ReleaseManager, &input, now)
+        .run_step(StepId::RetentionReview, Role::ReleaseManager, &input, now)
         .unwrap_err();
     assert!(error.to_string().contains("is not a date"), "{error}");
 }
@@ -167,23 +184,24 @@ fn live_retry_needs_a_dry_run_first_then_redelivers() {
     let scenario = Scenario::built_in("accepted-risk").unwrap();
     let now = scenario.generated_at;
     let mut session = Session::start(scenario);
-    for step in 1..=8u8 {
-        let owner = closeout_core::steps::step(step).unwrap().owner;
-        let input = session.input_for(step);
-        session.run_step(step, owner, &input, now).unwrap();
+    for step in &StepId::ALL[..8] {
+        let input = session.input_for(*step);
+        session.run_step(*step, step.owner(), &input, now).unwrap();
     }
-    let mut live = session.input_for(9);
+    let mut live = session.input_for(StepId::RetryWorker);
     live.set("dry_run", Value::from(false));
     live.set("approved_by", Value::from("release-manager approval CHG-1"));
     let error = session
-        .run_step(9, Role::PlatformOwner, &live, now)
+        .run_step(StepId::RetryWorker, Role::PlatformOwner, &live, now)
         .unwrap_err();
     assert!(error.to_string().contains("dry run"), "{error}");
-    let dry = session.input_for(9);
-    session.run_step(9, Role::PlatformOwner, &dry, now).unwrap();
+    let dry = session.input_for(StepId::RetryWorker);
+    session
+        .run_step(StepId::RetryWorker, Role::PlatformOwner, &dry, now)
+        .unwrap();
     let later = now.plus_minutes(30);
     let outcome = session
-        .run_step(9, Role::PlatformOwner, &live, later)
+        .run_step(StepId::RetryWorker, Role::PlatformOwner, &live, later)
         .unwrap();
     assert_eq!(
         outcome.blocked_reason, None,
@@ -191,7 +209,12 @@ fn live_retry_needs_a_dry_run_first_then_redelivers() {
     );
     // With the webhook redelivered, health no longer warns about the failed delivery.
     session
-        .run_step(6, Role::ReleaseManager, &session.input_for(6), later)
+        .run_step(
+            StepId::RetentionHealth,
+            Role::ReleaseManager,
+            &session.input_for(StepId::RetentionHealth),
+            later,
+        )
         .unwrap();
     let decision = session.decision(later);
     assert!(

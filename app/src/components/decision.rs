@@ -6,6 +6,7 @@ use closeout_core::decision::{explain, Criterion, Decision};
 use closeout_core::flow::inputs::documented_accepted_risk;
 use closeout_core::input::Fields;
 use closeout_core::json::Value;
+use closeout_core::steps::StepId;
 use leptos::prelude::*;
 
 /// The decision of the live session at the sandbox clock.
@@ -99,7 +100,7 @@ fn CodeList(
 fn AcceptedRiskForm() -> impl IntoView {
     let state = app_state();
     let current = state.session.with_untracked(|s| {
-        s.input_for(10)
+        s.input_for(StepId::FinalDecision)
             .get("accepted_risk")
             .cloned()
             .unwrap_or(Value::Null)
@@ -134,9 +135,11 @@ fn AcceptedRiskForm() -> impl IntoView {
         match checked {
             Err(problem) => error.set(Some(problem.to_string())),
             Ok(_) => {
-                let mut input = state.session.with_untracked(|s| s.input_for(10));
+                let mut input = state
+                    .session
+                    .with_untracked(|s| s.input_for(StepId::FinalDecision));
                 input.set("accepted_risk", risk);
-                match state.set_input(10, input) {
+                match state.set_input(StepId::FinalDecision, input) {
                     Ok(()) => {
                         error.set(None);
                         state.say("Accepted risk saved; the decision above uses it.");
@@ -147,9 +150,11 @@ fn AcceptedRiskForm() -> impl IntoView {
         }
     };
     let remove = move |_| {
-        let mut input = state.session.with_untracked(|s| s.input_for(10));
+        let mut input = state
+            .session
+            .with_untracked(|s| s.input_for(StepId::FinalDecision));
         input.set("accepted_risk", Value::Null);
-        if let Err(problem) = state.set_input(10, input) {
+        if let Err(problem) = state.set_input(StepId::FinalDecision, input) {
             error.set(Some(problem.to_string()));
         } else {
             error.set(None);

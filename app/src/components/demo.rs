@@ -4,13 +4,11 @@
 use super::app_state;
 use crate::lazy::{demo_content, details_open, Deferred};
 use crate::storage;
-use closeout_core::demo::{preset, talk_track, PRESETS, SECTIONS};
+use closeout_core::demo::{
+    clock_text, first_step, next_section, pace, preset, talk_track, PRESETS, SECTIONS,
+};
 use leptos::prelude::*;
 use std::time::Duration;
-
-fn clock_text(seconds: u32) -> String {
-    format!("{:02}:{:02}", seconds / 60, seconds % 60)
-}
 
 /// The presenter panel: closed at first; its content loads when the presenter opens it.
 #[component]
@@ -46,9 +44,7 @@ pub fn DemoContent() -> impl IntoView {
     let apply = move |id: &'static str| match preset(id) {
         Ok((snapshot, message)) => {
             state.replace(snapshot);
-            state
-                .selected
-                .set(if id == "live-before-dry-run" { 9 } else { 1 });
+            state.selected.set(first_step(id));
             state.say(message);
         }
         Err(error) => state.warn(error),
@@ -71,28 +67,7 @@ pub fn DemoContent() -> impl IntoView {
             )),
         }
     };
-    let pace = move || {
-        let (name, planned) = SECTIONS[current_section.get()];
-        let in_section = elapsed.get().saturating_sub(section_started.get());
-        let planned_total: u32 = SECTIONS[..=current_section.get()]
-            .iter()
-            .map(|(_, m)| m * 60)
-            .sum();
-        let over_section = in_section.saturating_sub(planned * 60);
-        let over_total = elapsed.get().saturating_sub(planned_total);
-        let text = if over_total > 0 || over_section > 0 {
-            format!(
-                "Running long: {} over the plan for “{name}”",
-                clock_text(over_section.max(over_total))
-            )
-        } else {
-            format!(
-                "On time: {} of {planned} min in “{name}”",
-                clock_text(in_section)
-            )
-        };
-        (over_total > 0 || over_section > 0, text)
-    };
+    let timer_pace = move || pace(elapsed.get(), current_section.get(), section_started.get());
     view! {
             <div class="demo-grid">
                 <section aria-label="Presets">
@@ -100,9 +75,9 @@ pub fn DemoContent() -> impl IntoView {
                     <div class="presets">
                         {PRESETS
                             .iter()
-                            .map(|(id, label)| {
-                                let id = *id;
-                                view! { <button type="button" data-testid=format!("preset-{id}") on:click=move |_| apply(id)>{*label}</button> }
+                            .map(|preset| {
+                                let id = preset.id;
+                                view! { <button type="button" data-testid=format!("preset-{id}") on:click=move |_| apply(id)>{preset.label}</button> }
                             })
                             .collect_view()}
                     </div>
@@ -113,28 +88,30 @@ pub fn DemoContent() -> impl IntoView {
                 <section aria-label="Talk track" data-testid="talk-track">
                     {move || {
                         let step = state.selected.get();
-                        talk_track(step).map(|track| view! {
-                            <h3>{format!("Talk track: step {step}")}</h3>
+                        let track = talk_track(step);
+                        view! {
+                            <h3>{format!("Talk track: step {}", step.number())}</h3>
                             <p>{track.say}</p>
                             <h4>"Ask"</h4>
                             <ul>{track.ask.iter().map(|q| view! { <li>{*q}</li> }).collect_view()}</ul>
-                        })
+                        }
                     }}
                 </section>
                 <section aria-label="Timer" class="timer">
                     <h3>"Timer"</h3>
                     <p class="elapsed" data-testid="demo-elapsed">{move || format!("{} / 30:00", clock_text(elapsed.get()))}</p>
-                    <p data-testid="demo-pace" class=move || if pace().0 { "message warn" } else { "message ok" }>{move || pace().1}</p>
+                    <p data-testid="demo-pace" class=move || if timer_pace().running_long { "message warn" } else { "message ok" }>{move || timer_pace().text}</p>
                     <button type="button" data-testid="demo-timer-toggle" on:click=move |_| running.update(|r| *r = !*r)>
                         {move || if running.get() { "Pause" } else { "Start" }}
                     </button>
                     <button
                         type="button"
                         data-testid="demo-next-section"
-                        // Braces: a bare `>=` would end the tag for the view macro.
-                        prop:disabled=move || { current_section.get() + 1 >= SECTIONS.len() }
+                        prop:disabled=move || next_section(current_section.get()).is_none()
                         on:click=move |_| {
-                            current_section.update(|s| *s = (*s + 1).min(SECTIONS.len() - 1));
+                            if let Some(next) = next_section(current_section.get_untracked()) {
+                                current_section.set(next);
+                            }
                             section_started.set(elapsed.get_untracked());
                         }
                     >

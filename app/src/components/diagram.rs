@@ -2,47 +2,30 @@
 //! a button that opens its panel.
 
 use super::app_state;
-use closeout_core::STEPS;
+use closeout_core::steps::{StepId, STEPS};
 use leptos::prelude::*;
-
-/// Which step's records the next one rests on (from the cross-links and the steps' prerequisites).
-const LINKS: [(u8, u8); 13] = [
-    (1, 2),
-    (1, 3),
-    (2, 3),
-    (3, 4),
-    (3, 5),
-    (4, 5),
-    (5, 6),
-    (6, 7),
-    (3, 8),
-    (8, 9),
-    (6, 10),
-    (7, 10),
-    (9, 10),
-];
 
 const WIDTH: f64 = 170.0;
 const HEIGHT: f64 = 56.0;
 
 /// Where a step's box sits: two rows of five, the second running right to left like the flow.
-fn position(number: u8) -> (f64, f64) {
-    let index = f64::from(number - 1);
-    if number <= 5 {
+fn position(step: StepId) -> (f64, f64) {
+    let index = f64::from(step.number() - 1);
+    if step.number() <= 5 {
         (20.0 + index * 200.0, 20.0)
     } else {
         (20.0 + (9.0 - index) * 200.0, 170.0)
     }
 }
 
-fn center(number: u8) -> (f64, f64) {
-    let (x, y) = position(number);
+fn center(step: StepId) -> (f64, f64) {
+    let (x, y) = position(step);
     (x + WIDTH / 2.0, y + HEIGHT / 2.0)
 }
 
 /// The SVG path of a link, from box edge to box edge: straight between neighbours and across rows,
 /// an arc over (or under) the boxes it would otherwise cross.
-fn link_path(from: u8, to: u8) -> String {
+fn link_path(from: StepId, to: StepId) -> String {
     let ((x1, y1), (x2, y2)) = (center(from), center(to));
     let same_row = (y1 - y2).abs() < f64::EPSILON;
     let neighbours = (x1 - x2).abs() <= 200.0 + f64::EPSILON;
@@ -99,17 +82,19 @@ pub fn FlowDiagram() -> impl IntoView {
                     <path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead"></path>
                 </marker>
             </defs>
-            {LINKS
+            // Each step's links from the steps it rests on, in step order.
+            {STEPS
                 .iter()
-                .map(|(from, to)| view! { <path class="link" d=link_path(*from, *to) marker-end="url(#arrow)"></path> })
+                .flat_map(|step| step.rests_on.iter().map(move |from| (*from, step.id)))
+                .map(|(from, to)| view! { <path class="link" d=link_path(from, to) marker-end="url(#arrow)"></path> })
                 .collect_view()}
             {STEPS
                 .iter()
                 .map(|step| {
-                    let number = step.number;
-                    let (x, y) = position(number);
+                    let (id, number) = (step.id, step.number);
+                    let (x, y) = position(id);
                     let (x, y) = (whole(x), whole(y));
-                    let status = move || state.session.with(|s| s.statuses()[usize::from(number) - 1].code());
+                    let status = move || state.session.with(|s| s.status(id).code());
                     view! {
                         <g
                             class="node"
@@ -118,36 +103,24 @@ pub fn FlowDiagram() -> impl IntoView {
                             data-testid=format!("diagram-step-{number}")
                             data-state=status
                             on:click=move |_| {
-                                state.selected.set(number);
-                                state.viewed(number);
+                                state.selected.set(id);
+                                state.viewed(id);
                             }
                             on:keydown=move |ev| {
                                 if ev.key() == "Enter" || ev.key() == " " {
                                     ev.prevent_default();
-                                    state.selected.set(number);
-                                    state.viewed(number);
+                                    state.selected.set(id);
+                                    state.viewed(id);
                                 }
                             }
                         >
                             <rect x=x y=y width=whole(WIDTH) height=whole(HEIGHT) rx="8"></rect>
-                            <text x=x + 12 y=y + 24 class="node-title">{format!("{number}. {} ", short(step.name))}</text>
+                            <text x=x + 12 y=y + 24 class="node-title">{format!("{number}. {} ", step.short_name)}</text>
                             <text x=x + 12 y=y + 44 class="node-state">{status}</text>
                         </g>
                     }
                 })
                 .collect_view()}
         </svg>
-    }
-}
-
-/// A step name short enough for its box.
-fn short(name: &'static str) -> &'static str {
-    match name {
-        "Closeout summary and delivery" => "Summary, delivery",
-        "Final readiness bundle" => "Readiness bundle",
-        "Signed archive manifest" => "Archive manifest",
-        "Closeout artifact bundle" => "Artifact bundle",
-        "Final decision, linked" => "Final decision",
-        other => other,
     }
 }

@@ -1,31 +1,25 @@
-//! A form over a step's input, generated from the input's JSON: text, numbers, switches, lists and
-//! choices. It only edits the JSON; core validates it when the step runs and names any wrong field.
+//! A form over a step's input, generated from the input's JSON as core describes each field
+//! (`closeout_core::flow::form`): text, dates, prose, numbers, switches, lists and choices. It only
+//! edits the JSON; core validates it when the step runs and names any wrong field.
 
-use closeout_core::flow::inputs::{Outcome, RETENTION_DECISIONS};
-use closeout_core::json::{Number, Value};
+use closeout_core::flow::form::{field_kind, field_text, has_fields, FieldKind};
+use closeout_core::json::Value;
+use closeout_core::steps::StepId;
 use leptos::prelude::*;
 
-/// Keys edited elsewhere (the accepted risk has its own validated form in the decision panel).
-const EDITED_ELSEWHERE: [&str; 1] = ["accepted_risk"];
-/// Keys that hold prose and get a multi-line box.
-const PROSE: [&str; 4] = ["notes", "review_reason", "reason", "suppress_reason"];
-
 /// The editor for one step's input.
-pub fn input_editor(step: u8, value: RwSignal<Value>) -> AnyView {
+pub fn input_editor(step: StepId, value: RwSignal<Value>) -> AnyView {
+    if !value.with_untracked(has_fields) {
+        return view! { <p class="muted">"This step takes no input: it works from the records already in the evidence log."</p> }.into_any();
+    }
     let pairs = value.with_untracked(|v| {
         v.as_object()
             .map(<[(String, Value)]>::to_vec)
             .unwrap_or_default()
     });
-    if pairs
-        .iter()
-        .all(|(k, _)| EDITED_ELSEWHERE.contains(&k.as_str()))
-    {
-        return view! { <p class="muted">"This step takes no input: it works from the records already in the evidence log."</p> }.into_any();
-    }
     pairs
         .into_iter()
-        .filter(|(k, _)| !EDITED_ELSEWHERE.contains(&k.as_str()))
+        .filter(|(key, current)| field_kind(&[key], current) != FieldKind::EditedElsewhere)
         .map(|(key, current)| field(step, value, vec![key], &current))
         .collect_view()
         .into_any()
@@ -61,38 +55,18 @@ fn set_at(value: &mut Value, path: &[String], new: Value) {
     }
 }
 
-fn choices(path: &[String]) -> Option<&'static [&'static str]> {
-    match path {
-        [.., parent, _] if parent == "outcomes" => Some(&Outcome::NAMES),
-        [.., key] if key == "decision" => Some(&RETENTION_DECISIONS),
-        _ => None,
-    }
-}
-
-fn text_of(value: Option<&Value>) -> String {
-    match value {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(Number::Int(d))) => d.clone(),
-        // As the canonical JSON writes it (Python's repr), like every other view of the evidence.
-        Some(Value::Number(Number::Float(x))) => closeout_core::json::python_float_repr(*x),
-        Some(Value::Array(items)) => items
-            .iter()
-            .filter_map(Value::as_str)
-            .collect::<Vec<_>>()
-            .join(", "),
-        _ => String::new(),
-    }
-}
-
-fn field(step: u8, signal: RwSignal<Value>, path: Vec<String>, current: &Value) -> AnyView {
-    let id = format!("input-{step}-{}", path.join("-"));
+/// One field of the step's input at `path`, of the kind core gives it.
+fn field(step: StepId, signal: RwSignal<Value>, path: Vec<String>, current: &Value) -> AnyView {
+    let id = format!("input-{}-{}", step.number(), path.join("-"));
     let label = humanize(path.last().map_or("", String::as_str));
     let read_path = path.clone();
-    let read = move || signal.with(|v| text_of(get_at(v, &read_path)));
+    let read = move || signal.with(|v| field_text(get_at(v, &read_path)));
     let write_path = path.clone();
     let write = move |new: Value| signal.update(|v| set_at(v, &write_path, new));
-    match current {
-        Value::Object(pairs) => {
+    let kind = field_kind(&path, current);
+    match (kind, current) {
+        (FieldKind::EditedElsewhere, _) => ().into_any(),
+        (FieldKind::Group, Value::Object(pairs)) => {
             let children = pairs.iter().map(|(k, v)| {
                 let mut child = path.clone();
                 child.push(k.clone());
@@ -106,7 +80,7 @@ fn field(step: u8, signal: RwSignal<Value>, path: Vec<String>, current: &Value) 
             }
             .into_any()
         }
-        Value::Bool(_) => {
+        (FieldKind::Switch, _) => {
             let checked_path = path.clone();
             view! {
                 <div class="field check">
@@ -122,7 +96,7 @@ fn field(step: u8, signal: RwSignal<Value>, path: Vec<String>, current: &Value) 
             }
             .into_any()
         }
-        Value::Number(_) => view! {
+        (FieldKind::Number, _) => view! {
             <div class="field">
                 <label for=id.clone()>{label}</label>
                 <input
@@ -130,15 +104,12 @@ fn field(step: u8, signal: RwSignal<Value>, path: Vec<String>, current: &Value) 
                     id=id.clone()
                     data-testid=id
                     prop:value=read
-                    on:input=move |ev| {
-                        let text = event_target_value(&ev);
-                        write(text.trim().parse::<i64>().map(Value::from).unwrap_or(if text.trim().is_empty() { Value::Null } else { Value::String(text) }))
-                    }
+                    on:input=move |ev| write(kind.value_from_text(&event_target_value(&ev)))
                 />
             </div>
         }
         .into_any(),
-        Value::Array(_) => view! {
+        (FieldKind::List, _) => view! {
             <div class="field">
                 <label for=id.clone()>{label} <span class="hint">" (comma-separated)"</span></label>
                 <input
@@ -146,36 +117,24 @@ fn field(step: u8, signal: RwSignal<Value>, path: Vec<String>, current: &Value) 
                     id=id.clone()
                     data-testid=id
                     prop:value=read
-                    on:change=move |ev| {
-                        let items = event_target_value(&ev)
-                            .split(',')
-                            .map(str::trim)
-                            .filter(|s| !s.is_empty())
-                            .map(Value::from)
-                            .collect();
-                        write(Value::Array(items))
-                    }
+                    on:change=move |ev| write(kind.value_from_text(&event_target_value(&ev)))
                 />
             </div>
         }
         .into_any(),
-        _ => {
-            let on_text = move |ev: leptos::ev::Event| {
-                let text = event_target_value(&ev);
-                write(if text.is_empty() { Value::Null } else { Value::String(text) })
-            };
-            let key = path.last().cloned().unwrap_or_default();
-            let control = if let Some(options) = choices(&path) {
-                view! {
+        (kind, _) => {
+            let on_text =
+                move |ev: leptos::ev::Event| write(kind.value_from_text(&event_target_value(&ev)));
+            let control = match kind {
+                FieldKind::Choice(options) => view! {
                     <select id=id.clone() data-testid=id.clone() prop:value=read on:change=on_text>
                         {options.iter().map(|o| view! { <option value=*o>{*o}</option> }).collect_view()}
                     </select>
                 }
-                .into_any()
-            } else if PROSE.contains(&key.as_str()) {
-                view! { <textarea id=id.clone() data-testid=id.clone() rows="2" prop:value=read on:input=on_text></textarea> }.into_any()
-            } else {
-                view! { <input type="text" id=id.clone() data-testid=id.clone() prop:value=read on:input=on_text/> }.into_any()
+                .into_any(),
+                FieldKind::Prose => view! { <textarea id=id.clone() data-testid=id.clone() rows="2" prop:value=read on:input=on_text></textarea> }.into_any(),
+                // A date is typed as text too: the spec's timestamps do not fit a date picker.
+                _ => view! { <input type="text" id=id.clone() data-testid=id.clone() prop:value=read on:input=on_text/> }.into_any(),
             };
             view! {
                 <div class="field">

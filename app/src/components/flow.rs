@@ -5,11 +5,10 @@ use super::editor::input_editor;
 use crate::browser;
 use crate::state::RunResult;
 use closeout_core::evidence::Entry;
-use closeout_core::flow::{step_record_kinds, StepStatus};
+use closeout_core::flow::StepStatus;
 use closeout_core::guide::step_guide;
 use closeout_core::json::pretty_string;
-use closeout_core::record::RecordKind;
-use closeout_core::STEPS;
+use closeout_core::steps::{StepId, STEPS};
 use leptos::prelude::*;
 
 /// The ten steps, each with its state; selecting one opens its panel.
@@ -21,22 +20,22 @@ pub fn StepList() -> impl IntoView {
             {STEPS
                 .iter()
                 .map(|step| {
-                    let number = step.number;
-                    let status = move || state.session.with(|s| s.statuses()[usize::from(number) - 1].clone());
+                    let (id, number) = (step.id, step.number);
+                    let status = move || state.session.with(|s| s.status(id).clone());
                     view! {
                         <li
                             class="step"
-                            class:selected=move || state.selected.get() == number
+                            class:selected=move || state.selected.get() == id
                             data-testid=format!("step-{number}")
                             data-state=move || status().code()
                         >
                             <button
                                 type="button"
                                 class="step-button"
-                                aria-current=move || (state.selected.get() == number).then_some("step")
+                                aria-current=move || (state.selected.get() == id).then_some("step")
                                 on:click=move |_| {
-                                    state.selected.set(number);
-                                    state.viewed(number);
+                                    state.selected.set(id);
+                                    state.viewed(id);
                                 }
                             >
                                 <span class="step-number">{number}</span>
@@ -57,19 +56,14 @@ pub fn StepList() -> impl IntoView {
 pub fn StepPanel() -> impl IntoView {
     let state = app_state();
     move || {
-        let number = state.selected.get();
-        let Some(step) = STEPS.iter().find(|s| s.number == number) else {
-            return ().into_any();
-        };
-        let guide = step_guide(number);
-        let input = RwSignal::new(state.session.with_untracked(|s| s.input_for(number)));
+        let id = state.selected.get();
+        let step = id.step();
+        let number = step.number;
+        let guide = step_guide(id);
+        let input = RwSignal::new(state.session.with_untracked(|s| s.input_for(id)));
         let can_run = move || state.role.get() == step.owner;
-        let run = move |_| state.run_step(number, &input.get_untracked());
-        let status = move || {
-            state
-                .session
-                .with(|s| s.statuses()[usize::from(number) - 1].clone())
-        };
+        let run = move |_| state.run_step(id, &input.get_untracked());
+        let status = move || state.session.with(|s| s.status(id).clone());
         view! {
             <article class="panel" data-testid="step-panel" aria-labelledby="step-panel-title">
                 <header class="panel-header">
@@ -79,9 +73,9 @@ pub fn StepPanel() -> impl IntoView {
                         <span class="badge" data-state=move || status().code()>{move || status().code()}</span>
                     </p>
                 </header>
-                <p class="what">{guide.map(|g| g.what)}</p>
+                <p class="what">{guide.what}</p>
                 {guide
-                    .and_then(|g| g.boundary)
+                    .boundary
                     .map(|boundary| {
                         view! {
                             <p class="boundary" data-testid="edition-note">
@@ -95,7 +89,7 @@ pub fn StepPanel() -> impl IntoView {
                     _ => None,
                 }}
                 <form class="inputs" on:submit=move |ev| ev.prevent_default()>
-                    {input_editor(number, input)}
+                    {input_editor(id, input)}
                     <button
                         type="button"
                         class="primary"
@@ -112,8 +106,8 @@ pub fn StepPanel() -> impl IntoView {
                         }}
                     </button>
                 </form>
-                <RunMessage number=number/>
-                <StepRecords number=number/>
+                <RunMessage step=id/>
+                <StepRecords step=id/>
             </article>
         }
         .into_any()
@@ -122,20 +116,20 @@ pub fn StepPanel() -> impl IntoView {
 
 /// What the last run of this step said.
 #[component]
-fn RunMessage(number: u8) -> impl IntoView {
+fn RunMessage(step: StepId) -> impl IntoView {
     let state = app_state();
     move || match state.last_run.get() {
-        Some((step, RunResult::Refused(message))) if step == number => Some(
+        Some((ran, RunResult::Refused(message))) if ran == step => Some(
             view! { <p class="message error" data-testid="step-error" role="alert">{message}</p> }
                 .into_any(),
         ),
         Some((
-            step,
+            ran,
             RunResult::Ran {
                 record_ids,
                 blocked_reason,
             },
-        )) if step == number => Some({
+        )) if ran == step => Some({
             let class = if blocked_reason.is_some() {
                 "message warn"
             } else {
@@ -153,27 +147,16 @@ fn RunMessage(number: u8) -> impl IntoView {
     }
 }
 
-/// The latest records this step made.
+/// The latest records this step made (core decides which records are the step's).
 #[component]
-fn StepRecords(number: u8) -> impl IntoView {
+fn StepRecords(step: StepId) -> impl IntoView {
     let state = app_state();
     let entries = move || {
         state.session.with(|session| {
-            let reference = session.release_record_ref().to_string();
-            let log = session.log();
-            step_record_kinds(number)
-                .iter()
-                .filter_map(|kind| {
-                    log.entries()
-                        .iter()
-                        .rev()
-                        .find(|e| {
-                            e.kind == *kind
-                                && e.record.str_at("release_record_ref") == reference
-                                && belongs_to(number, e)
-                        })
-                        .cloned()
-                })
+            session
+                .step_records(step)
+                .into_iter()
+                .cloned()
                 .collect::<Vec<Entry>>()
         })
     };
@@ -188,15 +171,6 @@ fn StepRecords(number: u8) -> impl IntoView {
                 }
             }}
         </div>
-    }
-}
-
-/// Connector deliveries belong to step 3 (closeout) or step 7 (alerts) by what they deliver.
-fn belongs_to(number: u8, entry: &Entry) -> bool {
-    match (number, entry.kind) {
-        (3, RecordKind::ConnectorDelivery) => entry.record.get("summary_id").is_some(),
-        (7, RecordKind::ConnectorDelivery) => entry.record.get("plan_id").is_some(),
-        _ => true,
     }
 }
 

@@ -6,7 +6,8 @@ use crate::browser;
 use crate::lazy::{details_open, walkthrough_content, Deferred};
 use closeout_core::guide::step_guide;
 use closeout_core::json::pretty_string;
-use closeout_core::walkthrough::{checklist, summary, tasks_done, TASKS};
+use closeout_core::steps::StepId;
+use closeout_core::walkthrough::{checklist, summary, task, tasks_done};
 use leptos::prelude::*;
 
 /// The walkthrough panel: closed at first; its content loads when a trainee opens it.
@@ -49,22 +50,25 @@ pub fn WalkthroughContent() -> impl IntoView {
     };
     view! {
             {move || {
-                let next = tasks.get().iter().position(|done| !done);
+                let next = StepId::ALL
+                    .into_iter()
+                    .zip(tasks.get())
+                    .find_map(|(step, done)| (!done).then_some(step));
                 match next {
-                    Some(index) => {
-                        let step = index as u8 + 1;
+                    Some(step) => {
+                        let number = step.number();
                         view! {
                             <div class="lesson" data-testid="lesson">
-                                <h3>{format!("Lesson {step}")}</h3>
-                                <p>{step_guide(step).map(|g| g.what)}</p>
-                                <p class="task"><strong>"Your task: "</strong>{TASKS[index]}</p>
+                                <h3>{format!("Lesson {number}")}</h3>
+                                <p>{step_guide(step).what}</p>
+                                <p class="task"><strong>"Your task: "</strong>{task(step)}</p>
                                 <button
                                     type="button"
                                     on:click=move |_| {
                                         state.selected.set(step);
                                         state.viewed(step);
                                     }
-                                >{format!("Open step {step}")}</button>
+                                >{format!("Open step {number}")}</button>
                             </div>
                         }
                         .into_any()
@@ -76,14 +80,16 @@ pub fn WalkthroughContent() -> impl IntoView {
                 <section>
                     <h4>"Tasks"</h4>
                     <ol class="tasks">
-                        {TASKS
-                            .iter()
-                            .enumerate()
-                            .map(|(index, task)| view! {
-                                <li data-testid=format!("task-{}", index + 1) data-done=move || tasks.get()[index].to_string()>
-                                    <span aria-hidden="true">{move || if tasks.get()[index] { "✓ " } else { "○ " }}</span>
-                                    {*task}
-                                </li>
+                        {StepId::ALL
+                            .into_iter()
+                            .map(|step| {
+                                let index = step.index();
+                                view! {
+                                    <li data-testid=format!("task-{}", step.number()) data-done=move || tasks.get()[index].to_string()>
+                                        <span aria-hidden="true">{move || if tasks.get()[index] { "✓ " } else { "○ " }}</span>
+                                        {task(step)}
+                                    </li>
+                                }
                             })
                             .collect_view()}
                     </ol>

@@ -153,8 +153,12 @@ impl EvidenceLog {
             .map(|&index| &self.entries[index])
     }
 
-    /// Every record of a kind for a release record ref, oldest first.
-    pub fn all(&self, kind: RecordKind, release_record_ref: &str) -> impl Iterator<Item = &Entry> {
+    /// Every record of a kind for a release record ref, oldest first (`rev()` reads newest first).
+    pub fn all(
+        &self,
+        kind: RecordKind,
+        release_record_ref: &str,
+    ) -> impl DoubleEndedIterator<Item = &Entry> {
         self.positions(kind, release_record_ref)
             .iter()
             .map(|&index| &self.entries[index])

@@ -13,6 +13,7 @@ use crate::scenario::Scenario;
 use crate::states::{
     CloseoutState, HealthLevel, ReadinessState, RetentionDecisionState, SignatureState,
 };
+use crate::steps::StepId;
 use crate::time::Timestamp;
 
 /// Appends the scenario's upstream evidence (`docs/domain.md#3-upstream-evidence`), stamped at its
@@ -230,7 +231,7 @@ pub fn archive_manifest(
         log,
         RecordKind::ReadinessBundle,
         reference,
-        2,
+        StepId::ArchiveManifest,
         "a final readiness bundle (step 1)",
     )?;
     let signature_state = if input.signature.is_some() {
@@ -415,7 +416,7 @@ pub fn retention_review(
         .latest(RecordKind::CloseoutSummary, reference)
         .filter(|s| is_closed(&s.record))
         .ok_or_else(|| StepError::MissingPrerequisite {
-            step: 4,
+            step: StepId::RetentionReview,
             missing: "a closed closeout summary (step 3)".into(),
         })?;
     // D-11: a retention date that does not lie after now is an error, not a silent expiry.
@@ -479,7 +480,7 @@ pub fn artifact_bundle(
 ) -> Result<Option<String>, StepError> {
     let reference = scenario.release_record_ref.as_str();
     let missing = |what: &str| StepError::MissingPrerequisite {
-        step: 5,
+        step: StepId::ArtifactBundle,
         missing: what.to_string(),
     };
     let summary = log

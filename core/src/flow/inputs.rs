@@ -4,6 +4,7 @@ use crate::guard::check_text;
 use crate::input::{Fields, InputError};
 use crate::json::Value;
 use crate::states::RetentionDecisionState;
+use crate::steps::StepId;
 use crate::time::Timestamp;
 
 /// The simulated connector's providers (`docs/domain.md#the-simulated-connector`).
@@ -351,34 +352,31 @@ pub fn final_decision(fields: &Fields<'_>) -> Result<FinalInput, InputError> {
     })
 }
 
-/// Validates every step's input in a scenario's `inputs` section.
+/// Checks one step's input as the step reads it, without running the step. A step that takes no input
+/// accepts any.
+pub fn check(step: StepId, fields: &Fields<'_>) -> Result<(), InputError> {
+    match step {
+        StepId::ReadinessBundle | StepId::ArtifactBundle => Ok(()),
+        StepId::ArchiveManifest => manifest(fields).map(drop),
+        StepId::CloseoutSummary => delivery(fields).map(drop),
+        StepId::RetentionReview => retention(fields).map(drop),
+        StepId::RetentionHealth => expiry_warning_days(fields).map(drop),
+        StepId::RetentionAlerts => alerts(fields).map(drop),
+        StepId::RetryPlan => retry_policy(fields).map(drop),
+        StepId::RetryWorker => worker(fields).map(drop),
+        StepId::FinalDecision => final_decision(fields).map(drop),
+    }
+}
+
+/// Validates every step's input in a scenario's `inputs` section, in step order.
 pub fn validate_all(inputs: &Fields<'_>) -> Result<(), InputError> {
-    let section = |key: &str| -> Result<(), InputError> {
+    for step in StepId::ALL {
+        let Some(key) = step.input_key() else {
+            continue;
+        };
         let path = inputs.path_of(key);
         let value = inputs.present(key)?;
-        let fields = Fields::new(value, &path)?;
-        match key {
-            "signed_archive_manifest" => manifest(&fields).map(drop),
-            "closeout_summary" => delivery(&fields).map(drop),
-            "retention_review" => retention(&fields).map(drop),
-            "retention_health" => expiry_warning_days(&fields).map(drop),
-            "retention_alerts" => alerts(&fields).map(drop),
-            "retry_plan" => retry_policy(&fields).map(drop),
-            "retry_worker" => worker(&fields).map(drop),
-            _ => final_decision(&fields).map(drop),
-        }
-    };
-    for key in [
-        "signed_archive_manifest",
-        "closeout_summary",
-        "retention_review",
-        "retention_health",
-        "retention_alerts",
-        "retry_plan",
-        "retry_worker",
-        "final_decision",
-    ] {
-        section(key)?;
+        check(step, &Fields::new(value, &path)?)?;
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 
 pub mod connector;
 mod evidence_steps;
+pub mod form;
 pub mod inputs;
 mod operations;
 
@@ -10,60 +11,29 @@ pub use evidence_steps::closeout_deliveries;
 pub use operations::{failed_deliveries, summary_delivery_state, FailedDelivery};
 
 use crate::decision::{self, Decision};
-use crate::evidence::{EvidenceLog, GENESIS};
+use crate::evidence::{Entry, EvidenceLog, GENESIS};
 use crate::input::{Fields, InputError};
 use crate::json::Value;
 use crate::record::RecordKind;
 use crate::roles::Role;
 use crate::scenario::Scenario;
-use crate::steps::{step, STEPS};
+use crate::steps::StepId;
 use crate::time::Timestamp;
 use std::fmt;
-
-/// The key of each step's input in a scenario's `inputs` and in a session (`None`: the step has none).
-pub const INPUT_KEYS: [Option<&str>; 10] = [
-    None,
-    Some("signed_archive_manifest"),
-    Some("closeout_summary"),
-    Some("retention_review"),
-    None,
-    Some("retention_health"),
-    Some("retention_alerts"),
-    Some("retry_plan"),
-    Some("retry_worker"),
-    Some("final_decision"),
-];
 
 /// The latest record of a kind a step rests on, or the error that names what is missing.
 fn require<'a>(
     log: &'a EvidenceLog,
     kind: RecordKind,
     reference: &str,
-    step: u8,
+    step: StepId,
     missing: &str,
-) -> Result<&'a crate::evidence::Entry, StepError> {
+) -> Result<&'a Entry, StepError> {
     log.latest(kind, reference)
         .ok_or_else(|| StepError::MissingPrerequisite {
             step,
             missing: missing.to_string(),
         })
-}
-
-/// The kinds of record each step appends, the main one first (for showing a step's result).
-pub fn step_record_kinds(number: u8) -> &'static [RecordKind] {
-    match number {
-        1 => &[RecordKind::ReadinessBundle],
-        2 => &[RecordKind::ArchiveManifest],
-        3 => &[RecordKind::CloseoutSummary, RecordKind::ConnectorDelivery],
-        4 => &[RecordKind::RetentionReview, RecordKind::RetentionDecision],
-        5 => &[RecordKind::ArtifactBundle],
-        6 => &[RecordKind::RetentionHealth],
-        7 => &[RecordKind::AlertPlan, RecordKind::ConnectorDelivery],
-        8 => &[RecordKind::RetryPlan],
-        9 => &[RecordKind::WorkerRun, RecordKind::Execution],
-        10 => &[RecordKind::FinalDecision],
-        _ => &[],
-    }
 }
 
 /// Where a step stands in a session.
@@ -94,48 +64,52 @@ impl StepStatus {
 /// Why a step did not run. Nothing was appended.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StepError {
-    UnknownStep(u8),
+    /// An input was given to a step that takes none (steps 1 and 5 work from the log alone).
+    NoInput(StepId),
     /// The step belongs to another role.
     WrongRole {
-        step: u8,
+        step: StepId,
         owner: Role,
         role: Role,
     },
     /// Something the step rests on is not there yet.
-    MissingPrerequisite {
-        step: u8,
-        missing: String,
-    },
+    MissingPrerequisite { step: StepId, missing: String },
     /// An input is wrong; the path names it.
     Input(InputError),
     /// The step refuses on a rule (D-7, D-11).
-    Refused {
-        step: u8,
-        reason: String,
-    },
+    Refused { step: StepId, reason: String },
 }
 
 impl fmt::Display for StepError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let name = |n: &u8| step(*n).map_or("?", |s| s.name);
         match self {
-            StepError::UnknownStep(n) => {
-                write!(f, "there is no step {n}; steps are numbered 1 to 10")
-            }
+            StepError::NoInput(step) => write!(
+                f,
+                "step {} ({}) takes no input: it works from the records already in the evidence log",
+                step.number(),
+                step.name()
+            ),
             StepError::WrongRole { step, owner, role } => write!(
                 f,
-                "step {step} ({}) is run by the {}; you are acting as the {}",
-                name(step),
+                "step {} ({}) is run by the {}; you are acting as the {}",
+                step.number(),
+                step.name(),
                 owner.title(),
                 role.title()
             ),
-            StepError::MissingPrerequisite { step, missing } => {
-                write!(f, "step {step} ({}) needs {missing} first", name(step))
-            }
+            StepError::MissingPrerequisite { step, missing } => write!(
+                f,
+                "step {} ({}) needs {missing} first",
+                step.number(),
+                step.name()
+            ),
             StepError::Input(error) => write!(f, "input {error}"),
-            StepError::Refused { step, reason } => {
-                write!(f, "step {step} ({}) refused: {reason}", name(step))
-            }
+            StepError::Refused { step, reason } => write!(
+                f,
+                "step {} ({}) refused: {reason}",
+                step.number(),
+                step.name()
+            ),
         }
     }
 }
@@ -151,7 +125,7 @@ impl From<InputError> for StepError {
 /// What a step appended: the records' ids, and a status note when it ran but could not finish its job.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StepOutcome {
-    pub step: u8,
+    pub step: StepId,
     pub record_ids: Vec<String>,
     pub blocked_reason: Option<String>,
 }
@@ -162,7 +136,7 @@ pub struct StepOutcome {
 pub enum Action {
     /// A step run that succeeded.
     Run {
-        step: u8,
+        step: StepId,
         role: Role,
         input: Value,
         at: Timestamp,
@@ -170,7 +144,7 @@ pub enum Action {
     /// "Run remaining steps".
     RunRemaining { at: Timestamp },
     /// An input saved without running its step (the accepted-risk form).
-    SetInput { step: u8, input: Value },
+    SetInput { step: StepId, input: Value },
 }
 
 /// A closeout in progress: the scenario, the current inputs, the evidence log, each step's status and
@@ -193,7 +167,7 @@ impl Session {
             inputs: scenario.inputs.clone(),
             scenario,
             log,
-            status: vec![StepStatus::Pending; 10],
+            status: vec![StepStatus::Pending; StepId::ALL.len()],
             history: Vec::new(),
         }
     }
@@ -207,7 +181,7 @@ impl Session {
         history: Vec<Action>,
     ) -> Session {
         let mut status = status;
-        status.resize(10, StepStatus::Pending);
+        status.resize(StepId::ALL.len(), StepStatus::Pending);
         Session {
             scenario,
             inputs,
@@ -252,46 +226,49 @@ impl Session {
         &self.status
     }
 
+    /// Where one step stands.
+    pub fn status(&self, step: StepId) -> &StepStatus {
+        &self.status[step.index()]
+    }
+
     /// The current inputs of every step.
     pub fn inputs(&self) -> &Value {
         &self.inputs
     }
 
     /// The current input of one step (the scenario's until the user runs it with another).
-    pub fn input_for(&self, number: u8) -> Value {
-        INPUT_KEYS
-            .get(usize::from(number).wrapping_sub(1))
-            .copied()
-            .flatten()
+    pub fn input_for(&self, step: StepId) -> Value {
+        step.input_key()
             .and_then(|key| self.inputs.get(key).cloned())
             .unwrap_or_else(|| Value::Object(Vec::new()))
     }
 
     /// Replaces a step's current input without running it, after checking it as the step would.
-    pub fn set_input(&mut self, number: u8, input: Value) -> Result<(), StepError> {
-        let key = INPUT_KEYS
-            .get(usize::from(number).wrapping_sub(1))
-            .copied()
-            .flatten()
-            .ok_or(StepError::UnknownStep(number))?;
+    pub fn set_input(&mut self, step: StepId, input: Value) -> Result<(), StepError> {
+        let key = step.input_key().ok_or(StepError::NoInput(step))?;
         let path = format!("$.inputs.{key}");
-        let fields = Fields::new(&input, &path)?;
-        match number {
-            2 => inputs::manifest(&fields).map(drop),
-            3 => inputs::delivery(&fields).map(drop),
-            4 => inputs::retention(&fields).map(drop),
-            6 => inputs::expiry_warning_days(&fields).map(drop),
-            7 => inputs::alerts(&fields).map(drop),
-            8 => inputs::retry_policy(&fields).map(drop),
-            9 => inputs::worker(&fields).map(drop),
-            _ => inputs::final_decision(&fields).map(drop),
-        }?;
+        inputs::check(step, &Fields::new(&input, &path)?)?;
         self.inputs.set(key, input.clone());
-        self.history.push(Action::SetInput {
-            step: number,
-            input,
-        });
+        self.history.push(Action::SetInput { step, input });
         Ok(())
+    }
+
+    /// The latest record of each kind the step appends (the main one first), as its panel shows them:
+    /// a connector delivery is step 3's when it delivers a summary and step 7's when it delivers an
+    /// alert plan. Read from the log's kind index, newest first, so it costs the step's own records.
+    pub fn step_records(&self, step: StepId) -> Vec<&Entry> {
+        let reference = self.release_record_ref();
+        step.records()
+            .iter()
+            .filter_map(|record| match record.linked_by {
+                None => self.log.latest(record.kind, reference),
+                Some(field) => self
+                    .log
+                    .all(record.kind, reference)
+                    .rev()
+                    .find(|entry| entry.record.get(field).is_some()),
+            })
+            .collect()
     }
 
     /// The digest of the last entry: the head of the chain.
@@ -306,14 +283,14 @@ impl Session {
     /// input becomes the session's current input for it; on error nothing changes.
     pub fn run_step(
         &mut self,
-        number: u8,
+        step: StepId,
         role: Role,
         input: &Value,
         now: Timestamp,
     ) -> Result<StepOutcome, StepError> {
-        let outcome = self.run_step_unrecorded(number, role, input, now)?;
+        let outcome = self.run_step_unrecorded(step, role, input, now)?;
         self.history.push(Action::Run {
-            step: number,
+            step,
             role,
             input: input.clone(),
             at: now,
@@ -323,39 +300,32 @@ impl Session {
 
     fn run_step_unrecorded(
         &mut self,
-        number: u8,
+        step: StepId,
         role: Role,
         input: &Value,
         now: Timestamp,
     ) -> Result<StepOutcome, StepError> {
-        let catalog = step(number).ok_or(StepError::UnknownStep(number))?;
-        if role != catalog.owner {
-            return Err(StepError::WrongRole {
-                step: number,
-                owner: catalog.owner,
-                role,
-            });
+        let owner = step.owner();
+        if role != owner {
+            return Err(StepError::WrongRole { step, owner, role });
         }
-        let path = format!(
-            "$.inputs.{}",
-            INPUT_KEYS[usize::from(number) - 1].unwrap_or("step")
-        );
+        let path = format!("$.inputs.{}", step.input_key().unwrap_or("step"));
         let fields = Fields::new(input, &path)?;
         let before = self.log.len();
         // The step appends straight to the log; if it fails part-way, what it appended is rolled back.
         // (Cloning the log per step made every step cost the whole log.)
         let blocked_reason =
-            match append_step_records(&mut self.log, &self.scenario, number, role, &fields, now) {
+            match append_step_records(&mut self.log, &self.scenario, step, role, &fields, now) {
                 Ok(reason) => reason,
                 Err(error) => {
                     self.log.roll_back_to(before);
                     return Err(error);
                 }
             };
-        if let Some(key) = INPUT_KEYS[usize::from(number) - 1] {
+        if let Some(key) = step.input_key() {
             self.inputs.set(key, input.clone());
         }
-        self.status[usize::from(number) - 1] = match &blocked_reason {
+        self.status[step.index()] = match &blocked_reason {
             Some(reason) => StepStatus::Blocked(reason.clone()),
             None => StepStatus::Done,
         };
@@ -364,7 +334,7 @@ impl Session {
             .map(|e| e.id().to_string())
             .collect();
         Ok(StepOutcome {
-            step: number,
+            step,
             record_ids,
             blocked_reason,
         })
@@ -372,19 +342,21 @@ impl Session {
 
     /// Runs every step not yet done, in order, as its owner with the session's inputs. A step that cannot
     /// run is marked blocked with its reason and the run goes on; step 10 always runs.
-    pub fn run_remaining(&mut self, now: Timestamp) -> Vec<(u8, Result<StepOutcome, StepError>)> {
+    pub fn run_remaining(
+        &mut self,
+        now: Timestamp,
+    ) -> Vec<(StepId, Result<StepOutcome, StepError>)> {
         let mut results = Vec::new();
-        for catalog in STEPS {
-            let index = usize::from(catalog.number) - 1;
-            if self.status[index] == StepStatus::Done && catalog.number != 10 {
+        for step in StepId::ALL {
+            if *self.status(step) == StepStatus::Done && step != StepId::FinalDecision {
                 continue;
             }
-            let input = self.input_for(catalog.number);
-            let result = self.run_step_unrecorded(catalog.number, catalog.owner, &input, now);
+            let input = self.input_for(step);
+            let result = self.run_step_unrecorded(step, step.owner(), &input, now);
             if let Err(error) = &result {
-                self.status[index] = StepStatus::Blocked(error.to_string());
+                self.status[step.index()] = StepStatus::Blocked(error.to_string());
             }
-            results.push((catalog.number, result));
+            results.push((step, result));
         }
         self.history.push(Action::RunRemaining { at: now });
         results
@@ -392,10 +364,13 @@ impl Session {
 
     /// The release decision at `now`, from the latest records and the current accepted risk.
     pub fn decision(&self, now: Timestamp) -> Decision {
-        let risk = Fields::new(&self.input_for(10), "$.inputs.final_decision")
-            .and_then(|fields| inputs::final_decision(&fields))
-            .ok()
-            .and_then(|input| input.accepted_risk);
+        let risk = Fields::new(
+            &self.input_for(StepId::FinalDecision),
+            "$.inputs.final_decision",
+        )
+        .and_then(|fields| inputs::final_decision(&fields))
+        .ok()
+        .and_then(|input| input.accepted_risk);
         decision::decide_log(
             &self.log,
             &self.scenario.release_record_ref,
@@ -410,22 +385,24 @@ impl Session {
 fn append_step_records(
     log: &mut EvidenceLog,
     scenario: &Scenario,
-    number: u8,
+    step: StepId,
     role: Role,
     fields: &Fields<'_>,
     now: Timestamp,
 ) -> Result<Option<String>, StepError> {
-    Ok(match number {
-        1 => evidence_steps::readiness_bundle(log, scenario, now),
-        2 => evidence_steps::archive_manifest(log, scenario, fields, now)?,
-        3 => evidence_steps::closeout_summary(log, scenario, fields, now)?,
-        4 => evidence_steps::retention_review(log, scenario, role, fields, now)?,
-        5 => evidence_steps::artifact_bundle(log, scenario, now)?,
-        6 => operations::retention_health(log, scenario, fields, now)?,
-        7 => operations::retention_alerts(log, scenario, fields, now)?,
-        8 => operations::retry_plan(log, scenario, role, fields, now)?,
-        9 => operations::retry_worker(log, scenario, role, fields, now)?,
-        _ => {
+    Ok(match step {
+        StepId::ReadinessBundle => evidence_steps::readiness_bundle(log, scenario, now),
+        StepId::ArchiveManifest => evidence_steps::archive_manifest(log, scenario, fields, now)?,
+        StepId::CloseoutSummary => evidence_steps::closeout_summary(log, scenario, fields, now)?,
+        StepId::RetentionReview => {
+            evidence_steps::retention_review(log, scenario, role, fields, now)?
+        }
+        StepId::ArtifactBundle => evidence_steps::artifact_bundle(log, scenario, now)?,
+        StepId::RetentionHealth => operations::retention_health(log, scenario, fields, now)?,
+        StepId::RetentionAlerts => operations::retention_alerts(log, scenario, fields, now)?,
+        StepId::RetryPlan => operations::retry_plan(log, scenario, role, fields, now)?,
+        StepId::RetryWorker => operations::retry_worker(log, scenario, role, fields, now)?,
+        StepId::FinalDecision => {
             let input = inputs::final_decision(fields)?;
             let reference = &scenario.release_record_ref;
             let decision = decision::decide_log(log, reference, input.accepted_risk.as_ref(), now);
@@ -444,7 +421,102 @@ fn append_step_records(
 
 #[cfg(test)]
 mod tests {
-    use super::StepStatus;
+    use super::*;
+
+    /// What the app's step panel showed before the rule moved here: for each kind the step appends,
+    /// the newest entry of the whole log of that kind and release, a connector delivery counting for
+    /// step 3 when it names a summary and for step 7 when it names an alert plan.
+    fn shown_by_scanning_the_log(session: &Session, step: StepId) -> Vec<&Entry> {
+        let reference = session.release_record_ref();
+        let belongs_to = |entry: &Entry| match (step.number(), entry.kind) {
+            (3, RecordKind::ConnectorDelivery) => entry.record.get("summary_id").is_some(),
+            (7, RecordKind::ConnectorDelivery) => entry.record.get("plan_id").is_some(),
+            _ => true,
+        };
+        step.records()
+            .iter()
+            .filter_map(|record| {
+                session.log().entries().iter().rev().find(|e| {
+                    e.kind == record.kind
+                        && e.record.str_at("release_record_ref") == reference
+                        && belongs_to(e)
+                })
+            })
+            .collect()
+    }
+
+    fn assert_same_records(session: &Session, when: &str) {
+        for step in StepId::ALL {
+            let found: Vec<usize> = session.step_records(step).iter().map(|e| e.seq).collect();
+            let scanned: Vec<usize> = shown_by_scanning_the_log(session, step)
+                .iter()
+                .map(|e| e.seq)
+                .collect();
+            assert_eq!(found, scanned, "step {} {when}", step.number());
+        }
+    }
+
+    #[test]
+    fn a_step_shows_its_latest_records_as_a_scan_of_the_log_would() {
+        for (name, _) in crate::scenario::BUILT_IN {
+            let scenario = Scenario::built_in(name).unwrap();
+            let now = scenario.generated_at;
+            let mut session = Session::start(scenario);
+            assert!(StepId::ALL
+                .iter()
+                .all(|step| session.step_records(*step).is_empty()));
+            assert_same_records(&session, "before any step");
+            session.run_remaining(now);
+            assert_same_records(&session, &format!("after {name} ran"));
+        }
+        // A session that lived on: summaries redelivered, retries planned and run, alerts resent.
+        let (session, _) = crate::synthetic::session(400).unwrap();
+        assert_same_records(&session, "in a synthetic session");
+    }
+
+    #[test]
+    fn deliveries_are_shown_with_the_step_that_made_them() {
+        let scenario = Scenario::built_in("accepted-risk").unwrap();
+        let now = scenario.generated_at;
+        let mut session = Session::start(scenario);
+        let mut alerts = session.input_for(StepId::RetentionAlerts);
+        alerts.set("force", Value::Bool(true));
+        session.set_input(StepId::RetentionAlerts, alerts).unwrap();
+        session.run_remaining(now);
+        let kinds = |step| -> Vec<RecordKind> {
+            session.step_records(step).iter().map(|e| e.kind).collect()
+        };
+        assert_eq!(
+            kinds(StepId::CloseoutSummary),
+            [RecordKind::CloseoutSummary, RecordKind::ConnectorDelivery]
+        );
+        assert_eq!(
+            kinds(StepId::RetentionAlerts),
+            [RecordKind::AlertPlan, RecordKind::ConnectorDelivery]
+        );
+        let summary = &session.step_records(StepId::CloseoutSummary)[1].record;
+        let alert = &session.step_records(StepId::RetentionAlerts)[1].record;
+        assert!(summary.get("summary_id").is_some() && summary.get("plan_id").is_none());
+        assert!(alert.get("plan_id").is_some() && alert.get("summary_id").is_none());
+    }
+
+    #[test]
+    fn an_input_for_a_step_that_takes_none_is_refused_by_name() {
+        let mut session = Session::start(Scenario::built_in("ready").unwrap());
+        let error = session
+            .set_input(StepId::ArtifactBundle, Value::Object(Vec::new()))
+            .unwrap_err();
+        assert_eq!(error, StepError::NoInput(StepId::ArtifactBundle));
+        assert_eq!(
+            error.to_string(),
+            "step 5 (Closeout artifact bundle) takes no input: it works from the records already in the evidence log"
+        );
+        assert!(session.history().is_empty());
+        assert_eq!(
+            session.input_for(StepId::ReadinessBundle),
+            Value::Object(Vec::new())
+        );
+    }
 
     #[test]
     fn only_a_pending_step_is_pending() {

@@ -14,6 +14,7 @@ use crate::states::{
     DeliveryState, ExecutionStatus, HealthLevel, RetentionDecisionState, RetryAction, WorkerMode,
     WorkerRunState,
 };
+use crate::steps::StepId;
 use crate::time::Timestamp;
 use std::collections::BTreeMap;
 
@@ -97,7 +98,7 @@ pub fn retention_health(
         .collect();
     if bundles.is_empty() {
         return Err(StepError::MissingPrerequisite {
-            step: 6,
+            step: StepId::RetentionHealth,
             missing: "a closeout artifact bundle (step 5)".into(),
         });
     }
@@ -275,7 +276,7 @@ pub fn retention_alerts(
         log,
         RecordKind::RetentionHealth,
         reference,
-        7,
+        StepId::RetentionAlerts,
         "a retention health report (step 6)",
     )?;
     let health_id = health.id().to_string();
@@ -349,7 +350,7 @@ pub fn retry_plan(
         log,
         RecordKind::CloseoutSummary,
         reference,
-        8,
+        StepId::RetryPlan,
         "a delivered closeout summary (step 3)",
     )?;
     if closeout_deliveries(log, reference, summary.id())
@@ -357,7 +358,7 @@ pub fn retry_plan(
         .is_none()
     {
         return Err(StepError::MissingPrerequisite {
-            step: 8,
+            step: StepId::RetryPlan,
             missing: "a delivery of the closeout summary (step 3)".into(),
         });
     }
@@ -424,7 +425,7 @@ pub fn retry_worker(
         log,
         RecordKind::RetryPlan,
         reference,
-        9,
+        StepId::RetryWorker,
         "a retry plan (step 8)",
     )?;
     let plan_id = plan.id().to_string();
@@ -436,7 +437,7 @@ pub fn retry_worker(
     if !settings.dry_run {
         if dry_run_before.is_none() {
             return Err(StepError::Refused {
-                step: 9,
+                step: StepId::RetryWorker,
                 reason: "a live run needs a completed dry run of the same retry plan first (D-7)"
                     .into(),
             });
