@@ -1,11 +1,7 @@
-//! Records: what each kind is called, how its id and hash derive from its material
-//! (`docs/domain.md#27-records`), and the cross-links verification follows.
-//!
-//! A record is a JSON object built by a step. Its id is `prefix + first 16 hex` of the digest of its
-//! material (exactly the listed keys); its hash field, where it has one, is the full digest.
+//! The kinds of record: each kind's name in the evidence log, its id field and prefix, its hash field and
+//! its material (`docs/domain.md#27-records`).
 
-use crate::json::{digest, Value};
-use sha2::{Digest, Sha256};
+use super::field;
 
 /// What the material of a kind is made of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -89,185 +85,199 @@ impl RecordKind {
         let (name, id_field, prefix, hash_field, material) = match self {
             ReadinessSummary => (
                 "readiness_summary",
-                "record_id",
+                field::RECORD_ID,
                 "readinesssummary-",
-                Some("record_hash"),
+                Some(field::RECORD_HASH),
                 UPSTREAM,
             ),
             ReadinessApproval => (
                 "readiness_approval",
-                "record_id",
+                field::RECORD_ID,
                 "approvaldecision-",
-                Some("record_hash"),
+                Some(field::RECORD_HASH),
                 UPSTREAM,
             ),
             ReleaseRecordAttachment => (
                 "release_record_attachment",
-                "record_id",
+                field::RECORD_ID,
                 "recordattachment-",
-                Some("record_hash"),
+                Some(field::RECORD_HASH),
                 UPSTREAM,
             ),
             ClosurePacketVerification => (
                 "closure_packet_verification",
-                "record_id",
+                field::RECORD_ID,
                 "closurepacket-",
-                Some("record_hash"),
+                Some(field::RECORD_HASH),
                 UPSTREAM,
             ),
             AuditorExport => (
                 "auditor_export",
-                "export_id",
+                field::EXPORT_ID,
                 "auditorexport-",
-                Some("record_hash"),
+                Some(field::RECORD_HASH),
                 UPSTREAM,
             ),
             ArchiveReference => (
                 "archive_reference",
-                "reference_id",
+                field::REFERENCE_ID,
                 "archiveref-",
-                Some("record_hash"),
+                Some(field::RECORD_HASH),
                 UPSTREAM,
             ),
             ArchiveHealth => (
                 "archive_health",
-                "health_id",
+                field::HEALTH_ID,
                 "archivehealth-",
-                Some("record_hash"),
+                Some(field::RECORD_HASH),
                 UPSTREAM,
             ),
             ReadinessBundle => (
                 "readiness_bundle",
-                "bundle_id",
+                field::BUNDLE_ID,
                 "gordackfinalbundle-",
-                Some("bundle_hash"),
+                Some(field::BUNDLE_HASH),
                 Material::Keys(&[
-                    "generated_at",
-                    "release_record_ref",
-                    "evidence_index",
-                    "archive_objects",
-                    "closeout_state",
+                    field::GENERATED_AT,
+                    field::RELEASE_RECORD_REF,
+                    field::EVIDENCE_INDEX,
+                    field::ARCHIVE_OBJECTS,
+                    field::CLOSEOUT_STATE,
                 ]),
             ),
             ArchiveManifest => (
                 "archive_manifest",
-                "manifest_id",
+                field::MANIFEST_ID,
                 "gordackfinalmanifest-",
-                Some("manifest_hash"),
+                Some(field::MANIFEST_HASH),
                 Material::Keys(&[
-                    "generated_at",
-                    "bundle_id",
-                    "bundle_hash",
-                    "release_record_ref",
-                    "archive_objects",
+                    field::GENERATED_AT,
+                    field::BUNDLE_ID,
+                    field::BUNDLE_HASH,
+                    field::RELEASE_RECORD_REF,
+                    field::ARCHIVE_OBJECTS,
                 ]),
             ),
             CloseoutSummary => (
                 "closeout_summary",
-                "summary_id",
+                field::SUMMARY_ID,
                 "gordackfinalcloseout-",
-                Some("summary_hash"),
+                Some(field::SUMMARY_HASH),
                 Material::Keys(&[
-                    "generated_at",
-                    "bundle_id",
-                    "manifest_id",
-                    "blockers",
-                    "closeout_state",
+                    field::GENERATED_AT,
+                    field::BUNDLE_ID,
+                    field::MANIFEST_ID,
+                    field::BLOCKERS,
+                    field::CLOSEOUT_STATE,
                 ]),
             ),
             ConnectorDelivery => (
                 "connector_delivery",
-                "delivery_id",
+                field::DELIVERY_ID,
                 "rcd-",
                 None,
                 Material::ConnectorDelivery,
             ),
             RetentionReview => (
                 "retention_review",
-                "review_id",
+                field::REVIEW_ID,
                 "gordackfinalretention-",
-                Some("review_hash"),
+                Some(field::REVIEW_HASH),
                 Material::Keys(&[
-                    "summary_id",
-                    "summary_hash",
-                    "release_record_ref",
-                    "retention_until",
-                    "legal_hold",
-                    "requested_at",
-                    "requested_by",
+                    field::SUMMARY_ID,
+                    field::SUMMARY_HASH,
+                    field::RELEASE_RECORD_REF,
+                    field::RETENTION_UNTIL,
+                    field::LEGAL_HOLD,
+                    field::REQUESTED_AT,
+                    field::REQUESTED_BY,
                 ]),
             ),
             RetentionDecision => (
                 "retention_decision",
-                "decision_id",
+                field::DECISION_ID,
                 "gordackfinalretentiondecision-",
-                Some("decision_hash"),
+                Some(field::DECISION_HASH),
                 Material::Keys(&[
-                    "review_id",
-                    "decision_state",
-                    "decided_at",
-                    "decided_by",
-                    "external_ref",
+                    field::REVIEW_ID,
+                    field::DECISION_STATE,
+                    field::DECIDED_AT,
+                    field::DECIDED_BY,
+                    field::EXTERNAL_REF,
                 ]),
             ),
             ArtifactBundle => (
                 "artifact_bundle",
-                "artifact_bundle_id",
+                field::ARTIFACT_BUNDLE_ID,
                 "gordackfinalartifact-",
-                Some("artifact_bundle_hash"),
+                Some(field::ARTIFACT_BUNDLE_HASH),
                 Material::Keys(&[
-                    "generated_at",
-                    "summary_id",
-                    "file_hashes",
-                    "retention_decision_id",
+                    field::GENERATED_AT,
+                    field::SUMMARY_ID,
+                    field::FILE_HASHES,
+                    field::RETENTION_DECISION_ID,
                 ]),
             ),
             RetentionHealth => (
                 "retention_health",
-                "health_id",
+                field::HEALTH_ID,
                 "gordackfinalretentionhealth-",
-                Some("health_hash"),
-                Material::Keys(&["generated_at", "bundle_statuses", "finding_categories"]),
+                Some(field::HEALTH_HASH),
+                Material::Keys(&[
+                    field::GENERATED_AT,
+                    field::BUNDLE_STATUSES,
+                    field::FINDING_CATEGORIES,
+                ]),
             ),
             AlertPlan => (
                 "alert_plan",
-                "plan_id",
+                field::PLAN_ID,
                 "gordackfinalretenalert-",
                 None,
-                Material::Keys(&["health_id", "generated_at", "provider", "selected"]),
+                Material::Keys(&[
+                    field::HEALTH_ID,
+                    field::GENERATED_AT,
+                    field::PROVIDER,
+                    field::SELECTED,
+                ]),
             ),
             RetryPlan => (
                 "retry_plan",
-                "retry_plan_id",
+                field::RETRY_PLAN_ID,
                 "gordackfinalcloseoutretry-",
-                Some("retry_hash"),
-                Material::Keys(&["generated_at", "generated_by", "decisions"]),
+                Some(field::RETRY_HASH),
+                Material::Keys(&[field::GENERATED_AT, field::GENERATED_BY, field::DECISIONS]),
             ),
             WorkerRun => (
                 "worker_run",
-                "run_id",
+                field::RUN_ID,
                 "gordackfinalcloseoutworker-",
                 None,
                 Material::Keys(&[
-                    "window_start",
-                    "generated_by",
-                    "dry_run",
-                    "retry_plan_id",
-                    "selected",
+                    field::WINDOW_START,
+                    field::GENERATED_BY,
+                    field::DRY_RUN,
+                    field::RETRY_PLAN_ID,
+                    field::SELECTED,
                 ]),
             ),
             Execution => (
                 "execution",
-                "execution_id",
+                field::EXECUTION_ID,
                 "gordackfinalcloseoutexec-",
-                Some("execution_hash"),
-                Material::Keys(&["run_id", "delivery_id", "executed_at", "status"]),
+                Some(field::EXECUTION_HASH),
+                Material::Keys(&[
+                    field::RUN_ID,
+                    field::DELIVERY_ID,
+                    field::EXECUTED_AT,
+                    field::STATUS,
+                ]),
             ),
             FinalDecision => (
                 "final_decision",
-                "decision_id",
+                field::DECISION_ID,
                 "gordackfinaldecision-",
-                Some("decision_hash"),
+                Some(field::DECISION_HASH),
                 Material::AllButIdentity,
             ),
         };
@@ -293,240 +303,9 @@ impl RecordKind {
     }
 }
 
-/// The material of a record of this kind: the object that is hashed.
-pub fn material_of(kind: RecordKind, record: &Value) -> Value {
-    let spec = kind.spec();
-    match spec.material {
-        Material::Keys(keys) => Value::object(
-            keys.iter()
-                .map(|key| (*key, record.get(key).cloned().unwrap_or(Value::Null))),
-        ),
-        Material::AllButIdentity | Material::ConnectorDelivery => {
-            let mut material = record.clone();
-            material.remove(spec.id_field);
-            if let Some(hash_field) = spec.hash_field {
-                material.remove(hash_field);
-            }
-            material
-        }
-    }
-}
-
-/// What a record's id and hash fields must hold: `(id, Some(hash))`.
-pub fn identity_of(kind: RecordKind, record: &Value) -> (String, Option<String>) {
-    let spec = kind.spec();
-    if spec.material == Material::ConnectorDelivery {
-        return (connector_delivery_id(record), None);
-    }
-    let hash = digest(&material_of(kind, record));
-    let id = format!("{}{}", spec.prefix, &hash[..16]);
-    (id, spec.hash_field.map(|_| hash))
-}
-
-/// Fills in a freshly built record's id and hash fields, at the front of the object.
-pub fn seal(kind: RecordKind, mut record: Value) -> Value {
-    let spec = kind.spec();
-    let (id, hash) = identity_of(kind, &record);
-    record.remove(spec.id_field);
-    let mut sealed = vec![(spec.id_field.to_string(), Value::String(id))];
-    if let (Some(field), Some(hash)) = (spec.hash_field, hash) {
-        record.remove(field);
-        sealed.push((field.to_string(), Value::String(hash)));
-    }
-    if let Value::Object(pairs) = record {
-        sealed.extend(pairs);
-    }
-    Value::Object(sealed)
-}
-
-/// `rcd-{slug(event_id)}-{first 12 hex of sha256("{event_id}|{generated_at}|{providers comma-joined}")}`.
-pub fn connector_delivery_id(record: &Value) -> String {
-    let event_id = record.str_at("event_id");
-    let generated_at = record.str_at("generated_at");
-    let providers: Vec<&str> = record
-        .get("providers")
-        .and_then(Value::as_array)
-        .unwrap_or_default()
-        .iter()
-        .map(|p| p.str_at("provider"))
-        .collect();
-    let material = format!("{event_id}|{generated_at}|{}", providers.join(","));
-    let hash = hex::encode(Sha256::digest(material.as_bytes()));
-    format!("rcd-{}-{}", slug(event_id), &hash[..12])
-}
-
-/// Lowercase, every non-alphanumeric character to `-`, trimmed of `-` (`docs/domain.md#27-records`).
-///
-/// Alphanumeric means ASCII letters and digits: the text slugged is an event id, and every event id the
-/// spec defines is a record id (an ASCII prefix and hex digits). Unicode case mapping and letter tables
-/// would cost the app's first load about 8 KB gzip for text no conforming chain holds; a non-ASCII
-/// character becomes `-` like any other character outside `[a-z0-9]`.
-pub fn slug(text: &str) -> String {
-    let lowered: String = text
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    lowered.trim_matches('-').to_string()
-}
-
-/// A field of one kind that names a record of another kind, which must come earlier in the log; with
-/// the field that must then equal the named record's hash, where there is one.
-pub struct CrossLink {
-    pub from: RecordKind,
-    /// Whether the link applies only when the record has the field (a connector delivery names either a
-    /// summary or an alert plan).
-    pub optional: bool,
-    pub field: &'static str,
-    pub to: RecordKind,
-    pub hash_field: Option<&'static str>,
-}
-
-/// Every cross-link verification follows (D-2, `docs/domain.md#28-cross-links`).
-pub const CROSS_LINKS: &[CrossLink] = &[
-    link(
-        RecordKind::ArchiveManifest,
-        "bundle_id",
-        RecordKind::ReadinessBundle,
-        Some("bundle_hash"),
-    ),
-    link(
-        RecordKind::CloseoutSummary,
-        "bundle_id",
-        RecordKind::ReadinessBundle,
-        None,
-    ),
-    link(
-        RecordKind::CloseoutSummary,
-        "manifest_id",
-        RecordKind::ArchiveManifest,
-        None,
-    ),
-    optional_link(
-        RecordKind::ConnectorDelivery,
-        "summary_id",
-        RecordKind::CloseoutSummary,
-    ),
-    optional_link(
-        RecordKind::ConnectorDelivery,
-        "plan_id",
-        RecordKind::AlertPlan,
-    ),
-    link(
-        RecordKind::RetentionReview,
-        "summary_id",
-        RecordKind::CloseoutSummary,
-        Some("summary_hash"),
-    ),
-    link(
-        RecordKind::RetentionDecision,
-        "review_id",
-        RecordKind::RetentionReview,
-        None,
-    ),
-    link(
-        RecordKind::ArtifactBundle,
-        "summary_id",
-        RecordKind::CloseoutSummary,
-        None,
-    ),
-    link(
-        RecordKind::ArtifactBundle,
-        "retention_decision_id",
-        RecordKind::RetentionDecision,
-        None,
-    ),
-    link(
-        RecordKind::AlertPlan,
-        "health_id",
-        RecordKind::RetentionHealth,
-        None,
-    ),
-    link(
-        RecordKind::WorkerRun,
-        "retry_plan_id",
-        RecordKind::RetryPlan,
-        None,
-    ),
-    link(RecordKind::Execution, "run_id", RecordKind::WorkerRun, None),
-];
-
-const fn link(
-    from: RecordKind,
-    field: &'static str,
-    to: RecordKind,
-    hash_field: Option<&'static str>,
-) -> CrossLink {
-    CrossLink {
-        from,
-        optional: false,
-        field,
-        to,
-        hash_field,
-    }
-}
-
-const fn optional_link(from: RecordKind, field: &'static str, to: RecordKind) -> CrossLink {
-    CrossLink {
-        from,
-        optional: true,
-        field,
-        to,
-        hash_field: None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json::parse;
-
-    #[test]
-    fn summary_id_matches_the_shared_vector() {
-        let record = parse(
-            r#"{"generated_at": "2026-05-31T08:30:00+00:00", "bundle_id": "gordackfinalbundle-0000000000000000",
-                "manifest_id": "gordackfinalmanifest-0000000000000000", "blockers": [], "closeout_state": "closed",
-                "delivery_state": "not_delivered"}"#,
-        )
-        .unwrap();
-        let sealed = seal(RecordKind::CloseoutSummary, record);
-        assert_eq!(
-            sealed.str_at("summary_id"),
-            "gordackfinalcloseout-a2735f16ec4f0d8c"
-        );
-        assert_eq!(
-            sealed.str_at("summary_hash"),
-            "a2735f16ec4f0d8c867e2fb8b2d447f69a2e3635481ab78e8cc406e0f800b87c"
-        );
-        assert_eq!(
-            identity_of(RecordKind::CloseoutSummary, &sealed).0,
-            sealed.str_at("summary_id")
-        );
-    }
-
-    #[test]
-    fn connector_delivery_id_follows_the_spec() {
-        let record = parse(
-            r#"{"event_id": "Closeout Summary/ABC!", "generated_at": "2026-05-31T08:30:00+00:00",
-                "providers": [{"provider": "webhook"}, {"provider": "splunk"}]}"#,
-        )
-        .unwrap();
-        let expected = hex::encode(Sha256::digest(
-            b"Closeout Summary/ABC!|2026-05-31T08:30:00+00:00|webhook,splunk",
-        ));
-        assert_eq!(
-            connector_delivery_id(&record),
-            format!("rcd-closeout-summary-abc-{}", &expected[..12])
-        );
-        assert_eq!(slug("--A b--"), "a-b");
-        // Only ASCII letters and digits are kept (see `slug`).
-        assert_eq!(slug("Été-42"), "t--42");
-    }
 
     #[test]
     fn kind_names_are_unique_and_round_trip() {
