@@ -1,0 +1,116 @@
+//! The cross-links: the fields by which a record names an earlier record, which verification follows
+//! (D-2, `docs/domain.md#28-cross-links`).
+
+use super::field;
+use super::RecordKind;
+
+/// A field of one kind that names a record of another kind, which must come earlier in the log; with
+/// the field that must then equal the named record's hash, where there is one.
+pub struct CrossLink {
+    pub from: RecordKind,
+    /// Whether the link applies only when the record has the field (a connector delivery names either a
+    /// summary or an alert plan).
+    pub optional: bool,
+    pub field: &'static str,
+    pub to: RecordKind,
+    pub hash_field: Option<&'static str>,
+}
+
+/// Every cross-link verification follows (D-2, `docs/domain.md#28-cross-links`).
+pub const CROSS_LINKS: &[CrossLink] = &[
+    link(
+        RecordKind::ArchiveManifest,
+        field::BUNDLE_ID,
+        RecordKind::ReadinessBundle,
+        Some(field::BUNDLE_HASH),
+    ),
+    link(
+        RecordKind::CloseoutSummary,
+        field::BUNDLE_ID,
+        RecordKind::ReadinessBundle,
+        None,
+    ),
+    link(
+        RecordKind::CloseoutSummary,
+        field::MANIFEST_ID,
+        RecordKind::ArchiveManifest,
+        None,
+    ),
+    optional_link(
+        RecordKind::ConnectorDelivery,
+        field::SUMMARY_ID,
+        RecordKind::CloseoutSummary,
+    ),
+    optional_link(
+        RecordKind::ConnectorDelivery,
+        field::PLAN_ID,
+        RecordKind::AlertPlan,
+    ),
+    link(
+        RecordKind::RetentionReview,
+        field::SUMMARY_ID,
+        RecordKind::CloseoutSummary,
+        Some(field::SUMMARY_HASH),
+    ),
+    link(
+        RecordKind::RetentionDecision,
+        field::REVIEW_ID,
+        RecordKind::RetentionReview,
+        None,
+    ),
+    link(
+        RecordKind::ArtifactBundle,
+        field::SUMMARY_ID,
+        RecordKind::CloseoutSummary,
+        None,
+    ),
+    link(
+        RecordKind::ArtifactBundle,
+        field::RETENTION_DECISION_ID,
+        RecordKind::RetentionDecision,
+        None,
+    ),
+    link(
+        RecordKind::AlertPlan,
+        field::HEALTH_ID,
+        RecordKind::RetentionHealth,
+        None,
+    ),
+    link(
+        RecordKind::WorkerRun,
+        field::RETRY_PLAN_ID,
+        RecordKind::RetryPlan,
+        None,
+    ),
+    link(
+        RecordKind::Execution,
+        field::RUN_ID,
+        RecordKind::WorkerRun,
+        None,
+    ),
+];
+
+const fn link(
+    from: RecordKind,
+    field: &'static str,
+    to: RecordKind,
+    hash_field: Option<&'static str>,
+) -> CrossLink {
+    CrossLink {
+        from,
+        optional: false,
+        field,
+        to,
+        hash_field,
+    }
+}
+
+const fn optional_link(from: RecordKind, field: &'static str, to: RecordKind) -> CrossLink {
+    CrossLink {
+        from,
+        optional: true,
+        field,
+        to,
+        hash_field: None,
+    }
+}
