@@ -6,10 +6,14 @@
 //! release builds and fetched when their section nears the screen or their panel opens: the first load
 //! carries only what the first screen uses.
 //!
-//! How: each deferred part is one `wasm_split` function (`wasm_split_helpers`), and the release build
-//! (`cargo xtask post-build`, Trunk's hook) splits the Wasm at those functions before running
-//! wasm-bindgen. Debug builds and the wasm-bindgen tests are not split: the same functions are then plain
-//! calls, so the page behaves the same, only without the separate downloads.
+//! How: each deferred part is one `wasm_split` function (`wasm_split_helpers`), compiled as one when
+//! the crate's `split` feature is on. `cargo xtask build` (the release build) turns it on, and Trunk's
+//! post-build hook (`cargo xtask post-build`) splits the Wasm at those functions before running
+//! wasm-bindgen, checking that it made exactly the parts of [`parts::DEFERRED_PARTS`]. Without the
+//! feature (`trunk serve`, the wasm-bindgen tests) the same functions are plain calls, so the page
+//! behaves the same, only without the separate downloads.
+
+pub mod parts;
 
 use closeout_core::stored::Snapshot;
 use leptos::prelude::*;
@@ -22,7 +26,7 @@ use wasm_bindgen::JsCast;
 #[derive(Debug, Clone, Copy)]
 pub struct LoadFailed;
 
-#[cfg(all(target_family = "wasm", not(debug_assertions)))]
+#[cfg(feature = "split")]
 impl From<wasm_split_helpers::SplitLoaderError> for LoadFailed {
     fn from(_: wasm_split_helpers::SplitLoaderError) -> Self {
         LoadFailed
@@ -32,18 +36,34 @@ impl From<wasm_split_helpers::SplitLoaderError> for LoadFailed {
 /// Loading a deferred part: its view, once its module is in.
 pub type PartFuture = Pin<Box<dyn Future<Output = Result<AnyView, LoadFailed>> + Send>>;
 
-/// Declares `async fn $name() -> Result<AnyView, LoadFailed>` rendering `<$component/>`. Release Wasm
-/// builds put the component, and all code only it uses, in the lazily loaded module `$module`.
+/// Fails to compile when `$module` is not in [`parts::DEFERRED_PARTS`], the list the split is checked
+/// against.
+macro_rules! listed_part {
+    ($module:ident) => {
+        const _: () = assert!(
+            parts::is_deferred_part(stringify!($module)),
+            concat!(
+                "the deferred part `",
+                stringify!($module),
+                "` is missing from lazy/parts.rs"
+            )
+        );
+    };
+}
+
+/// Declares `async fn $name() -> Result<AnyView, LoadFailed>` rendering `<$component/>`. With the
+/// `split` feature, the component and all code only it uses go in the lazily loaded module `$module`.
 macro_rules! deferred_part {
     ($(#[$doc:meta])* $module:ident, $name:ident, $component:path) => {
+        listed_part!($module);
         $(#[$doc])*
-        #[cfg(all(target_family = "wasm", not(debug_assertions)))]
+        #[cfg(feature = "split")]
         #[wasm_split_helpers::wasm_split($module, fallible)]
         pub fn $name() -> Result<AnyView, LoadFailed> {
             Ok(view! { <$component/> }.into_any())
         }
         $(#[$doc])*
-        #[cfg(not(all(target_family = "wasm", not(debug_assertions))))]
+        #[cfg(not(feature = "split"))]
         pub async fn $name() -> Result<AnyView, LoadFailed> {
             Ok(view! { <$component/> }.into_any())
         }
@@ -73,14 +93,16 @@ deferred_part!(
 
 /// Decodes a share link's fragment (base64url, inflate, then the session replayed from its actions).
 /// Few visits open a link, so its decoder is not part of the first load.
-#[cfg(all(target_family = "wasm", not(debug_assertions)))]
+#[cfg(feature = "split")]
 #[wasm_split_helpers::wasm_split(share, fallible)]
 pub fn decode_share(fragment: String) -> Result<Result<Snapshot, String>, LoadFailed> {
     Ok(closeout_core::share::decode(&fragment).map_err(|error| error.to_string()))
 }
 
-/// Decodes a share link's fragment (not split: a debug build or the wasm-bindgen tests).
-#[cfg(not(all(target_family = "wasm", not(debug_assertions))))]
+listed_part!(share);
+
+/// Decodes a share link's fragment (not split: a build without the `split` feature).
+#[cfg(not(feature = "split"))]
 pub async fn decode_share(fragment: String) -> Result<Result<Snapshot, String>, LoadFailed> {
     Ok(closeout_core::share::decode(&fragment).map_err(|error| error.to_string()))
 }

@@ -1,10 +1,23 @@
 //! Entry points shared by the fuzz targets (`core/fuzz`) and the corpus replay tests: each takes any
-//! bytes and must return without panicking. They also check properties that must hold for any input.
+//! bytes and must return without panicking. Some also check properties that must hold for any input and
+//! return the one that broke as a [`BrokenProperty`]; the fuzz targets and the replay tests fail on it.
 
 use crate::bundle::verify_zip;
 use crate::evidence::{verify_chain, EvidenceLog};
 use crate::json::{self, canonical_string, digest};
 use crate::package::TrialPackage;
+
+/// A property that must hold for every input and did not, in words that name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokenProperty(pub String);
+
+impl std::fmt::Display for BrokenProperty {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BrokenProperty {}
 
 /// Trial package import, and the decision of whatever imports.
 pub fn package_import(data: &[u8]) {
@@ -14,31 +27,33 @@ pub fn package_import(data: &[u8]) {
 }
 
 /// Canonical JSON: what parses writes canonically, and the canonical text parses back to itself.
-pub fn canonical_json(data: &[u8]) {
+pub fn canonical_json(data: &[u8]) -> Result<(), BrokenProperty> {
     if let Ok(value) = json::parse_bytes(data) {
         let text = canonical_string(&value);
-        match json::parse(&text) {
-            Ok(back) => assert_eq!(
-                canonical_string(&back),
-                text,
-                "canonical JSON is not a fixed point"
-            ),
-            Err(error) => panic!("canonical output does not parse: {error}"),
+        let back = json::parse(&text)
+            .map_err(|error| BrokenProperty(format!("canonical output does not parse: {error}")))?;
+        if canonical_string(&back) != text {
+            return Err(BrokenProperty(format!(
+                "canonical JSON is not a fixed point: {text}"
+            )));
         }
         let _ = digest(&value);
     }
+    Ok(())
 }
 
 /// Evidence chain verification, and reading back a chain that verifies.
-pub fn chain_verify(data: &[u8]) {
+pub fn chain_verify(data: &[u8]) -> Result<(), BrokenProperty> {
     if let Ok(value) = json::parse_bytes(data) {
         if verify_chain(&value).is_ok() {
-            assert!(
-                EvidenceLog::from_chain_value(&value).is_ok(),
-                "a verified chain must read back"
-            );
+            if let Err(error) = EvidenceLog::from_chain_value(&value) {
+                return Err(BrokenProperty(format!(
+                    "a verified chain must read back, but: {error}"
+                )));
+            }
         }
     }
+    Ok(())
 }
 
 /// Bundle zip verification.

@@ -1,5 +1,9 @@
 //! Each built-in scenario, run headlessly through the session API, reaches the decision its story
 //! promises; role gating and prerequisites are enforced.
+// This test reports a step's error before failing; a test fails by panicking. Core's purity rules
+// (core/clippy.toml) and the workspace's no-unwrap rules are for the library, not for the tests
+// outside it.
+#![allow(clippy::disallowed_macros, clippy::unwrap_used)]
 
 use closeout_core::flow::{Session, StepError, StepStatus};
 use closeout_core::json::Value;

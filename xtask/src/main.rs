@@ -1,7 +1,8 @@
 //! Project automation, run as `cargo xtask <command>` (see `.cargo/config.toml`).
 //!
 //! - `serve`: install what the web build needs, build the sandbox and serve it on http://127.0.0.1:8080.
-//! - `test`: install what the tests need, then run every check CI runs, stopping at the first failure.
+//! - `test`: install what the tests need, then run every check CI runs, stopping at the first failure
+//!   (`--quick`: format, clippy and the native tests only, for the loop between edits).
 //! - `bench`: the benchmarks (native and browser), printed as one table and written into BENCHMARKS.md.
 //! - `size`: the first-load size against its budget.
 //!
@@ -10,6 +11,10 @@
 mod bench;
 mod checks;
 mod csp;
+// The app's list of parts loaded on demand, compiled here as well: the split is checked against it.
+#[path = "../../app/src/lazy/parts.rs"]
+#[allow(dead_code)] // xtask reads the list; the app's compile-time check is for the app
+mod deferred_parts;
 mod floor;
 mod setup;
 mod shell;
@@ -22,23 +27,30 @@ const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
   serve [--port N]   install what is missing, build the sandbox and serve it on http://127.0.0.1:8080
-  test               install what is missing, then run every check CI runs (fmt, clippy, native and
+  test [--quick]     install what is missing, then run every check CI runs (fmt, clippy, native and
                      browser tests, release build, Playwright); ends with `N passed, N failed`
-  build              install what is missing and make the release build in dist/
-  size [--ceiling | --floor]
-                     the release build's first-load size (gzip -9, exact) against the 150 KB budget
-                     (--ceiling: against the interim ceiling CI holds the build to; --floor: what
+                     (--quick: fmt, clippy native and wasm32, native tests; no browser, no release
+                     build: the loop between edits)
+  build              install what is missing and make the release build in dist/ (split)
+  size [--budget | --floor]
+                     the release build's first-load size (gzip -9, exact) against the ceiling CI
+                     holds the build to (--budget: against the 150 KB budget; --floor: what
                      Leptos and the step engine weigh on their own, built from bench/floor)
   bench [--quick]    native (criterion) and browser benchmarks, budgets and sizes in one table;
                      writes the numbers into BENCHMARKS.md (--quick: 10 and 1,000 records only)
-  post-build         (Trunk's post-build hook) split a release build's Wasm into the first load and
-                     the parts loaded on demand, then add the Content-Security-Policy";
+  post-build         (Trunk's post-build hook) split a Wasm built with the app's `split` feature into
+                     the first load and the parts loaded on demand; a release build then gets its
+                     Content-Security-Policy";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("serve") => serve(&args[1..]),
-        Some("test") => checks::run_all(),
+        Some("test") => match &args[1..] {
+            [] => checks::run_all(),
+            [flag] if flag == "--quick" => checks::run_quick(),
+            _ => Err("usage: cargo xtask test [--quick]".to_string()),
+        },
         Some("post-build") => post_build(),
         Some("size") => size::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
@@ -59,17 +71,25 @@ fn main() -> ExitCode {
     }
 }
 
-/// Trunk's post-build hook: a release build is split (the parts a visitor reaches later load on demand)
-/// and gets its Content-Security-Policy; a debug build (`trunk serve`) is left as Trunk made it.
+/// Trunk's post-build hook: a Wasm built with the app's `split` feature is split (the parts a visitor
+/// reaches later load on demand; split.rs reads that from the Wasm, not from the profile), and a
+/// release build gets its Content-Security-Policy (`trunk serve`'s reload script is inline, so a debug
+/// build has none).
 fn post_build() -> Result<(), String> {
-    if std::env::var("TRUNK_PROFILE").as_deref() != Ok("release") {
-        return Ok(());
+    let hook_env = |name: &str| {
+        std::env::var(name)
+            .map_err(|_| format!("post-build: {name} is not set; this runs as Trunk's hook"))
+    };
+    let build = split::TrunkBuild {
+        staging: hook_env("TRUNK_STAGING_DIR")?.into(),
+        profile: hook_env("TRUNK_PROFILE")?,
+        public_url: hook_env("TRUNK_PUBLIC_URL")?,
+    };
+    split::run(&build)?;
+    if build.profile == "release" {
+        csp::run(&build.staging)?;
     }
-    let staging = std::env::var_os("TRUNK_STAGING_DIR")
-        .map(std::path::PathBuf::from)
-        .ok_or("post-build: TRUNK_STAGING_DIR is not set; this runs as a Trunk hook")?;
-    split::run(&staging)?;
-    csp::run(&staging)
+    Ok(())
 }
 
 fn serve(args: &[String]) -> Result<(), String> {

@@ -158,15 +158,16 @@ pub fn group(n: u64) -> String {
     out
 }
 
-/// `cargo xtask size`: the release build's first-load size against the budget (`--ceiling`: against
-/// CI's ceiling, which is what `cargo xtask test` checks; `--floor`: the least it could be, floor.rs).
+/// `cargo xtask size`: the release build's first-load size against CI's ceiling, the check `cargo
+/// xtask test` makes (`--budget`: against the issue-6 budget, which the build does not meet yet;
+/// `--floor`: the least it could be, floor.rs).
 pub fn run(args: &[String]) -> Result<(), String> {
     let dist = shell::root().join("dist");
     match args {
-        [] => check(&dist, FIRST_LOAD_BUDGET, "budget"),
-        [flag] if flag == "--ceiling" => check(&dist, FIRST_LOAD_CEILING, "CI ceiling"),
+        [] => check(&dist, FIRST_LOAD_CEILING, "CI ceiling"),
+        [flag] if flag == "--budget" => check(&dist, FIRST_LOAD_BUDGET, "budget"),
         [flag] if flag == "--floor" => crate::floor::run(&dist),
-        _ => Err("usage: cargo xtask size [--ceiling | --floor]".into()),
+        _ => Err("usage: cargo xtask size [--budget | --floor]".into()),
     }
 }
 

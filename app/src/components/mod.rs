@@ -17,6 +17,12 @@ use crate::state::AppState;
 use leptos::prelude::*;
 
 /// The shared state; the root provides it before any component renders.
+// The one panic left outside tests: a component rendered outside `App` is a wiring bug every browser
+// test would show at once, and returning an error view instead would change all 21 components.
+#[expect(
+    clippy::panic,
+    reason = "AppState missing from context is a programming error, not a runtime condition"
+)]
 pub fn app_state() -> AppState {
     use_context::<AppState>()
         .unwrap_or_else(|| panic!("AppState is provided by the root component"))

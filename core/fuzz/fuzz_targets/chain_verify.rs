@@ -1,3 +1,8 @@
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| closeout_core::robustness::chain_verify(data));
+// A broken property is a finding: libFuzzer records an input when the target panics.
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    if let Err(broken) = closeout_core::robustness::chain_verify(data) {
+        panic!("{broken}");
+    }
+});
