@@ -395,3 +395,100 @@ fn release_decision_section(session: &Session, now: Timestamp) -> Value {
         ],
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::package::sections::Kind;
+    use crate::scenario::{Scenario, BUILT_IN};
+
+    fn keys(value: &Value) -> Vec<&str> {
+        value
+            .as_object()
+            .unwrap_or_default()
+            .iter()
+            .map(|(key, _)| key.as_str())
+            .collect()
+    }
+
+    /// The keys `fields` lists that `value` holds, in the table's order.
+    fn table_keys<'a>(fields: &'a [Field], value: &Value) -> Vec<&'a str> {
+        let present = keys(value);
+        fields
+            .iter()
+            .map(|f| f.key)
+            .filter(|key| present.contains(key))
+            .collect()
+    }
+
+    /// Every object in `value` holds only the table's fields, in its order, and every required one.
+    fn check_object(fields: &[Field], value: &Value, path: &str) {
+        assert_eq!(keys(value), table_keys(fields, value), "{path}");
+        for field in fields {
+            let optional = matches!(field.kind, Kind::OptionalText);
+            assert!(
+                optional || value.get(field.key).is_some(),
+                "{path}.{}",
+                field.key
+            );
+            let inner = field.fields();
+            match (field.kind, value.get(field.key)) {
+                (Kind::Objects(_), Some(Value::Array(items))) => {
+                    for item in items {
+                        check_object(inner, item, &format!("{path}.{}[]", field.key));
+                    }
+                }
+                (Kind::OptionalObject(_), Some(Value::Null)) => {}
+                // The health report's summary is the record's, copied whole.
+                (Kind::Object(_), Some(item)) => {
+                    assert!(inner.iter().all(|f| item.get(f.key).is_some()), "{path}");
+                }
+                (Kind::OptionalObject(_), Some(item)) => {
+                    check_object(inner, item, &format!("{path}.{}", field.key));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    #[test]
+    fn every_section_writes_the_tables_fields_in_its_order() {
+        for (name, _) in BUILT_IN {
+            let scenario = Scenario::built_in(name).unwrap();
+            let now = scenario.generated_at;
+            let mut session = Session::start(scenario);
+            session.run_remaining(now);
+            let document = export_session(&session, now);
+            let mut expected = vec!["schema_version", "generated_at"];
+            expected.extend(TABLE.iter().map(|s| s.key));
+            assert_eq!(keys(&document), expected, "{name}");
+            for section in TABLE {
+                let value = document.get(section.key).unwrap();
+                if !value.is_null() {
+                    check_object(section.fields, value, &format!("{name}: $.{}", section.key));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn steps_that_did_not_run_are_null_and_the_decision_is_always_written() {
+        let scenario = Scenario::built_in("ready").unwrap();
+        let now = scenario.generated_at;
+        let document = export_session(&Session::start(scenario), now);
+        for section in TABLE {
+            let value = document.get(section.key).unwrap();
+            let written = section.step.is_none() || section.key == release_decision::SECTION.key;
+            assert_eq!(!value.is_null(), written, "{}", section.key);
+        }
+        let decision = document.get(release_decision::SECTION.key).unwrap();
+        assert_eq!(
+            decision.str_at(release_decision::CRITERIA_DOCUMENT.key),
+            super::super::CRITERIA_DOCUMENT
+        );
+        assert_eq!(
+            decision.str_at(release_decision::EVALUATED_AT.key),
+            now.isoformat()
+        );
+    }
+}

@@ -407,4 +407,31 @@ mod tests {
             assert_eq!(facts.alert_delivery_failed, failed, "{states:?}");
         }
     }
+
+    #[test]
+    fn each_step_that_ran_is_evidenced_by_its_sections_id() {
+        let (mut document, _) = exported("ready");
+        let refs = facts_of(&document).evidence_refs;
+        assert_eq!(refs.len(), 10);
+        assert_eq!(
+            refs[0],
+            [document
+                .get("final_readiness_bundle")
+                .unwrap()
+                .str_at("bundle_id")]
+        );
+        assert_eq!(
+            refs[8],
+            [document
+                .get("retry_worker_run")
+                .unwrap()
+                .str_at("worker_run_id")]
+        );
+        // The final decision has no id: its section is the evidence.
+        assert_eq!(refs[9], ["$.release_decision"]);
+        document.set("retention_review", Value::Null);
+        let refs = facts_of(&document).evidence_refs;
+        assert!(refs[3].is_empty());
+        assert!(refs.iter().enumerate().all(|(i, r)| i == 3 || r.len() == 1));
+    }
 }

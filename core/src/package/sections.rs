@@ -419,17 +419,17 @@ mod tests {
     fn nested(fields: &[Field]) -> Vec<&'static [Field]> {
         fields
             .iter()
-            .filter_map(|f| match f.kind {
-                Kind::Object(inner) | Kind::OptionalObject(inner) | Kind::Objects(inner) => {
-                    Some(inner)
-                }
-                _ => None,
-            })
+            .map(|f| f.fields())
+            .filter(|inner| !inner.is_empty())
             .collect()
     }
 
     fn unique(fields: &[Field]) -> bool {
-        let mut keys: Vec<&str> = fields.iter().map(|f| f.key).collect();
+        unique_keys(fields.iter().map(|f| f.key))
+    }
+
+    fn unique_keys<'a>(keys: impl Iterator<Item = &'a str>) -> bool {
+        let mut keys: Vec<&str> = keys.collect();
         keys.sort_unstable();
         keys.windows(2).all(|pair| pair[0] != pair[1])
     }
