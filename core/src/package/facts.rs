@@ -67,7 +67,7 @@ impl TrialPackage {
                 Some(id) => text(value, id).to_string(),
                 None => format!("$.{}", section.key),
             };
-            if let Some(refs) = facts.evidence_refs.get_mut(usize::from(step) - 1) {
+            if let Some(refs) = facts.evidence_refs.get_mut(step.index()) {
                 refs.push(evidence);
             }
         }

@@ -4,6 +4,8 @@
 //!
 //! Each section is a module named after the section: its fields as constants, then `SECTION`.
 
+use crate::steps::StepId;
+
 /// What a field holds, and so how import checks it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -39,9 +41,9 @@ pub struct Field {
 pub struct Section {
     /// The section's key in the package.
     pub key: &'static str,
-    /// The step that writes it (`docs/domain.md#4-the-ten-steps`), a plain step number until the steps
-    /// have an id of their own; `None` for the scenario, which describes the whole run.
-    pub step: Option<u8>,
+    /// The step that writes it (`docs/domain.md#4-the-ten-steps`); `None` for the scenario, which
+    /// describes the whole run.
+    pub step: Option<StepId>,
     /// The field that names the step's evidence; `None` when the section itself is the evidence.
     pub id: Option<Field>,
     /// The fields, in the order export writes them.
@@ -142,7 +144,7 @@ pub mod final_readiness_bundle {
     pub const EVIDENCE_REFS: Field = field("evidence_refs", Texts);
     pub const SECTION: Section = Section {
         key: "final_readiness_bundle",
-        step: Some(1),
+        step: Some(super::StepId::ReadinessBundle),
         id: Some(BUNDLE_ID),
         fields: &[BUNDLE_ID, RELEASE_ID, STATE, EVIDENCE_REFS],
     };
@@ -160,7 +162,7 @@ pub mod signed_archive_manifest {
     pub const MANIFEST_DIGEST: Field = field("manifest_digest", Text);
     pub const SECTION: Section = Section {
         key: "signed_archive_manifest",
-        step: Some(2),
+        step: Some(super::StepId::ArchiveManifest),
         id: Some(MANIFEST_ID),
         fields: &[
             MANIFEST_ID,
@@ -183,7 +185,7 @@ pub mod release_closeout_summary {
     pub const PUBLIC_EVIDENCE_REFS: Field = field("public_evidence_refs", Texts);
     pub const SECTION: Section = Section {
         key: "release_closeout_summary",
-        step: Some(3),
+        step: Some(super::StepId::CloseoutSummary),
         id: Some(CLOSEOUT_ID),
         fields: &[
             CLOSEOUT_ID,
@@ -207,7 +209,7 @@ pub mod retention_review {
     pub const NOTES: Field = field("notes", OptionalText);
     pub const SECTION: Section = Section {
         key: "retention_review",
-        step: Some(4),
+        step: Some(super::StepId::RetentionReview),
         id: Some(REVIEW_ID),
         fields: &[
             REVIEW_ID,
@@ -230,7 +232,7 @@ pub mod closeout_artifact_bundle {
     pub const FILES: Field = field("files", Objects(&[file::NAME, file::SHA256]));
     pub const SECTION: Section = Section {
         key: "closeout_artifact_bundle",
-        step: Some(5),
+        step: Some(super::StepId::ArtifactBundle),
         id: Some(ARTIFACT_BUNDLE_ID),
         fields: &[
             ARTIFACT_BUNDLE_ID,
@@ -272,7 +274,7 @@ pub mod retention_health_report {
     );
     pub const SECTION: Section = Section {
         key: "retention_health_report",
-        step: Some(6),
+        step: Some(super::StepId::RetentionHealth),
         id: Some(REPORT_ID),
         fields: &[REPORT_ID, HEALTH_STATE, SUMMARY, FINDINGS],
     };
@@ -311,7 +313,7 @@ pub mod retention_alert_delivery {
     pub const SUPPRESSED_REASON: Field = field("suppressed_reason", OptionalText);
     pub const SECTION: Section = Section {
         key: "retention_alert_delivery",
-        step: Some(7),
+        step: Some(super::StepId::RetentionAlerts),
         id: Some(ALERT_ID),
         fields: &[ALERT_ID, PROVIDERS, SUPPRESSED_REASON],
     };
@@ -337,7 +339,7 @@ pub mod closeout_retry_plan {
     pub const TARGET_RESOLUTION_DATE: Field = field("target_resolution_date", Text);
     pub const SECTION: Section = Section {
         key: "closeout_retry_plan",
-        step: Some(8),
+        step: Some(super::StepId::RetryPlan),
         id: Some(RETRY_PLAN_ID),
         fields: &[
             RETRY_PLAN_ID,
@@ -361,7 +363,7 @@ pub mod retry_worker_run {
     pub const PRECEDED_BY_DRY_RUN_ID: Field = field("preceded_by_dry_run_id", OptionalText);
     pub const SECTION: Section = Section {
         key: "retry_worker_run",
-        step: Some(9),
+        step: Some(super::StepId::RetryWorker),
         id: Some(WORKER_RUN_ID),
         fields: &[
             WORKER_RUN_ID,
@@ -395,7 +397,7 @@ pub mod release_decision {
     pub const EVALUATED_AT: Field = field("evaluated_at", Unchecked);
     pub const SECTION: Section = Section {
         key: "release_decision",
-        step: Some(10),
+        step: Some(super::StepId::FinalDecision),
         id: None,
         fields: &[CRITERIA_DOCUMENT, STATE, ACCEPTED_RISK, EVALUATED_AT],
     };
@@ -438,7 +440,10 @@ mod tests {
     fn the_scenario_then_one_section_per_step_in_step_order() {
         assert_eq!(TABLE[0].key, "scenario");
         assert_eq!(TABLE[0].step, None);
-        let steps: Vec<u8> = TABLE[1..].iter().filter_map(|s| s.step).collect();
+        let steps: Vec<u8> = TABLE[1..]
+            .iter()
+            .filter_map(|s| s.step.map(StepId::number))
+            .collect();
         let numbers: Vec<u8> = STEPS.iter().map(|s| s.number).collect();
         assert_eq!(steps, numbers);
         let keys: Vec<&str> = TABLE.iter().map(|s| s.key).collect();
