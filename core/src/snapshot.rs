@@ -61,13 +61,21 @@ mod tests {
         let mut ran = start();
         let input = ran.session.input_for(StepId::ReadinessBundle);
         ran.session
-            .run_step(StepId::ReadinessBundle, Role::ReleaseManager, &input, ran.clock)
+            .run_step(
+                StepId::ReadinessBundle,
+                Role::ReleaseManager,
+                &input,
+                ran.clock,
+            )
             .unwrap();
         assert!(!ran.is_pristine());
 
         let mut saved = start();
         let input = saved.session.input_for(StepId::FinalDecision);
-        saved.session.set_input(StepId::FinalDecision, input).unwrap();
+        saved
+            .session
+            .set_input(StepId::FinalDecision, input)
+            .unwrap();
         assert!(!saved.is_pristine());
 
         let mut moved = start();
