@@ -6,7 +6,7 @@
 //! a header no reader looks at, is caught.
 
 use crate::json::{self, canonical_string, Value};
-use crate::record::{identity_of, RecordKind};
+use crate::record::{field, identity_of, RecordKind};
 use sha2::{Digest, Sha256};
 use std::fmt;
 use std::io::{Cursor, Read, Write};
@@ -59,7 +59,7 @@ fn tampered(file: &str, problem: impl Into<String>) -> BundleError {
 /// digest covers every field, not only the hashed material, so no value of the manifest changes unseen.
 fn manifest_of(record: &Value) -> Value {
     let mut bundle = record.clone();
-    bundle.remove("files");
+    bundle.remove(field::FILES);
     Value::object([
         ("schema_version", Value::from(ZIP_MANIFEST_SCHEMA)),
         ("artifact_bundle_digest", Value::from(json::digest(&bundle))),
@@ -83,13 +83,13 @@ pub fn bundle_json(record: &Value) -> Value {
 /// The bundle as a `.zip`: the three files, then `manifest.json`.
 pub fn bundle_zip(record: &Value) -> Result<Vec<u8>, BundleError> {
     let files: Vec<(String, Vec<u8>)> = record
-        .get("files")
+        .get(field::FILES)
         .and_then(Value::as_array)
         .unwrap_or_default()
         .iter()
         .map(|f| {
             (
-                f.str_at("path").to_string(),
+                f.str_at(field::PATH).to_string(),
                 f.get("content").map(file_bytes).unwrap_or_default(),
             )
         })
@@ -172,8 +172,8 @@ pub fn verify_zip(bytes: &[u8]) -> Result<ZipReport, BundleError> {
         ));
     }
     let (id, hash) = identity_of(RecordKind::ArtifactBundle, bundle);
-    if bundle.str_at("artifact_bundle_id") != id
-        || Some(bundle.str_at("artifact_bundle_hash")) != hash.as_deref()
+    if bundle.str_at(field::ARTIFACT_BUNDLE_ID) != id
+        || Some(bundle.str_at(field::ARTIFACT_BUNDLE_HASH)) != hash.as_deref()
     {
         return Err(tampered(
             MANIFEST_NAME,
@@ -181,11 +181,11 @@ pub fn verify_zip(bytes: &[u8]) -> Result<ZipReport, BundleError> {
         ));
     }
     let listed = bundle
-        .get("download_manifest")
+        .get(field::DOWNLOAD_MANIFEST)
         .and_then(Value::as_array)
         .unwrap_or_default();
     let hashes: Vec<&str> = bundle
-        .get("file_hashes")
+        .get(field::FILE_HASHES)
         .and_then(Value::as_array)
         .unwrap_or_default()
         .iter()
@@ -195,7 +195,7 @@ pub fn verify_zip(bytes: &[u8]) -> Result<ZipReport, BundleError> {
         || listed
             .iter()
             .zip(&hashes)
-            .any(|(entry, hash)| entry.str_at("sha256") != *hash)
+            .any(|(entry, hash)| entry.str_at(field::SHA256) != *hash)
     {
         return Err(tampered(
             MANIFEST_NAME,
@@ -205,9 +205,9 @@ pub fn verify_zip(bytes: &[u8]) -> Result<ZipReport, BundleError> {
     let mut files = Vec::new();
     let mut contents = Vec::new();
     for entry in listed {
-        let name = entry.str_at("path").to_string();
+        let name = entry.str_at(field::PATH).to_string();
         let data = read(&name)?;
-        if hex::encode(Sha256::digest(&data)) != entry.str_at("sha256") {
+        if hex::encode(Sha256::digest(&data)) != entry.str_at(field::SHA256) {
             return Err(tampered(&name, "its sha256 does not match the manifest"));
         }
         let content = json::parse_bytes(&data).map_err(|e| tampered(&name, e.to_string()))?;
@@ -277,22 +277,22 @@ fn check_records(
     let links = [
         (
             &files[0].0,
-            bundle.str_at("summary_id") == summary.str_at("summary_id"),
+            bundle.str_at(field::SUMMARY_ID) == summary.str_at(field::SUMMARY_ID),
             "is not the summary the bundle names",
         ),
         (
             &files[1].0,
-            summary.str_at("bundle_id") == readiness.str_at("bundle_id"),
+            summary.str_at(field::BUNDLE_ID) == readiness.str_at(field::BUNDLE_ID),
             "is not the readiness bundle the summary names",
         ),
         (
             &files[2].0,
-            summary.str_at("manifest_id") == manifest.str_at("manifest_id"),
+            summary.str_at(field::MANIFEST_ID) == manifest.str_at(field::MANIFEST_ID),
             "is not the manifest the summary names",
         ),
         (
             &files[2].0,
-            manifest.str_at("bundle_hash") == readiness.str_at("bundle_hash"),
+            manifest.str_at(field::BUNDLE_HASH) == readiness.str_at(field::BUNDLE_HASH),
             "names another readiness bundle",
         ),
     ];

@@ -4,7 +4,7 @@
 use crate::evidence::EvidenceLog;
 use crate::flow::connector;
 use crate::json::Value;
-use crate::record::RecordKind;
+use crate::record::{field, RecordKind};
 use crate::states::{CloseoutState, ExecutionStatus, RetentionDecisionState, SignatureState};
 
 /// Counts over one release's evidence.
@@ -56,38 +56,38 @@ pub fn count(log: &EvidenceLog, reference: &str) -> Counters {
     for entry in log
         .entries()
         .iter()
-        .filter(|e| e.record.str_at("release_record_ref") == reference)
+        .filter(|e| e.record.str_at(field::RELEASE_RECORD_REF) == reference)
     {
         let record = &entry.record;
         match entry.kind {
             RecordKind::ReadinessBundle => counters.bundles += 1,
             RecordKind::ArchiveManifest
-                if SignatureState::parse(record.str_at("signature_state"))
+                if SignatureState::parse(record.str_at(field::SIGNATURE_STATE))
                     == Some(SignatureState::ExternalSignatureAttached) =>
             {
                 counters.signed_manifests += 1
             }
             RecordKind::CloseoutSummary
-                if CloseoutState::parse(record.str_at("closeout_state"))
+                if CloseoutState::parse(record.str_at(field::CLOSEOUT_STATE))
                     == Some(CloseoutState::Closed) =>
             {
                 counters.closed_summaries += 1
             }
-            RecordKind::ConnectorDelivery if record.get("summary_id").is_some() => {
+            RecordKind::ConnectorDelivery if record.get(field::SUMMARY_ID).is_some() => {
                 counters.failed_deliveries += connector::calls(record)
                     .iter()
                     .filter(|(_, success)| !success)
                     .count();
             }
             RecordKind::RetentionDecision
-                if RetentionDecisionState::parse(record.str_at("decision_state"))
+                if RetentionDecisionState::parse(record.str_at(field::DECISION_STATE))
                     == Some(RetentionDecisionState::Approved) =>
             {
                 counters.approved_retention_reviews += 1
             }
             RecordKind::AlertPlan
                 if record
-                    .get("selected")
+                    .get(field::SELECTED)
                     .and_then(Value::as_array)
                     .is_some_and(|s| !s.is_empty()) =>
             {
@@ -98,7 +98,7 @@ pub fn count(log: &EvidenceLog, reference: &str) -> Counters {
             RecordKind::Execution => {
                 counters.executions += 1;
                 // A skipped execution, or one whose status the spec does not name, is no failure.
-                match ExecutionStatus::parse(record.str_at("status")) {
+                match ExecutionStatus::parse(record.str_at(field::STATUS)) {
                     Some(ExecutionStatus::Delivered) => counters.executions_delivered += 1,
                     Some(ExecutionStatus::Failed) => counters.executions_failed += 1,
                     _ => counters.executions_dry_run += 1,

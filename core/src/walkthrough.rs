@@ -5,7 +5,7 @@ use crate::flow::Session;
 use crate::guard::check_text;
 use crate::guide::step_guide;
 use crate::json::{self, strings, Value};
-use crate::record::RecordKind;
+use crate::record::{field, RecordKind};
 use crate::states::{CloseoutState, RetentionDecisionState, SignatureState};
 use crate::steps::StepId;
 use crate::time::Timestamp;
@@ -126,25 +126,25 @@ pub fn task_done(session: &Session, step: StepId) -> bool {
     match step {
         StepId::ReadinessBundle => has(RecordKind::ReadinessBundle),
         StepId::ArchiveManifest => latest(session, RecordKind::ArchiveManifest).is_some_and(|m| {
-            SignatureState::parse(m.str_at("signature_state"))
+            SignatureState::parse(m.str_at(field::SIGNATURE_STATE))
                 == Some(SignatureState::ExternalSignatureAttached)
         }),
         StepId::CloseoutSummary => {
             latest(session, RecordKind::CloseoutSummary).is_some_and(|s| {
-                CloseoutState::parse(s.str_at("closeout_state")) == Some(CloseoutState::Closed)
+                CloseoutState::parse(s.str_at(field::CLOSEOUT_STATE)) == Some(CloseoutState::Closed)
             }) && session
                 .log()
                 .all(RecordKind::ConnectorDelivery, session.release_record_ref())
-                .any(|d| d.record.get("summary_id").is_some())
+                .any(|d| d.record.get(field::SUMMARY_ID).is_some())
         }
         StepId::RetentionReview => {
             latest(session, RecordKind::RetentionDecision).is_some_and(|decision| {
-                RetentionDecisionState::parse(decision.str_at("decision_state"))
+                RetentionDecisionState::parse(decision.str_at(field::DECISION_STATE))
                     == Some(RetentionDecisionState::Approved)
                     && session
                         .log()
-                        .by_id(decision.str_at("review_id"))
-                        .is_some_and(|r| r.record.str_at("requested_by") == "release-manager")
+                        .by_id(decision.str_at(field::REVIEW_ID))
+                        .is_some_and(|r| r.record.str_at(field::REQUESTED_BY) == "release-manager")
             })
         }
         StepId::ArtifactBundle => has(RecordKind::ArtifactBundle),
@@ -154,7 +154,7 @@ pub fn task_done(session: &Session, step: StepId) -> bool {
         StepId::RetryWorker => session
             .log()
             .all(RecordKind::WorkerRun, session.release_record_ref())
-            .any(|run| run.record.get("dry_run").and_then(Value::as_bool) == Some(true)),
+            .any(|run| run.record.get(field::DRY_RUN).and_then(Value::as_bool) == Some(true)),
         StepId::FinalDecision => has(RecordKind::FinalDecision),
     }
 }

@@ -3,7 +3,7 @@
 use super::entry::{entry_digest_of, Entry, GENESIS};
 use super::log::EvidenceLog;
 use crate::json::{digest, Value};
-use crate::record::{identity_of, RecordKind, CROSS_LINKS};
+use crate::record::{field, identity_of, RecordKind, CROSS_LINKS};
 use std::collections::HashMap;
 use std::fmt;
 
@@ -162,7 +162,7 @@ pub fn verify_chain(chain: &Value) -> Result<ChainReport, ChainError> {
         if item.str_at("entry_digest") != expected_entry {
             return Err(tampered("entry_digest does not match the entry".into()));
         }
-        if record.str_at("release_record_ref") != release_record_ref {
+        if record.str_at(field::RELEASE_RECORD_REF) != release_record_ref {
             return Err(tampered(
                 "the record belongs to another release than the chain's release_record_ref".into(),
             ));

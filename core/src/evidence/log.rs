@@ -3,7 +3,7 @@
 
 use super::entry::{entry_digest_of, Entry, GENESIS};
 use crate::json::{digest, Value};
-use crate::record::RecordKind;
+use crate::record::{field, RecordKind};
 use std::collections::HashMap;
 
 /// An append-only hash chain of records, with an index from id to position and one from (kind, release
@@ -25,7 +25,7 @@ type LinkKey = (RecordKind, &'static str, String);
 fn index_keys(entry: &Entry) -> (KindKey, Vec<LinkKey>) {
     let kind_key = (
         entry.kind,
-        entry.record.str_at("release_record_ref").to_string(),
+        entry.record.str_at(field::RELEASE_RECORD_REF).to_string(),
     );
     let link_keys = LINK_FIELDS
         .into_iter()
@@ -53,7 +53,12 @@ fn forget<K: Eq + std::hash::Hash>(index_map: &mut HashMap<K, Vec<usize>>, key: 
 /// The fields by which records name the record they follow from (a delivery its summary or alert plan, a
 /// worker run its retry plan, an alert plan its health report), indexed so that following a link costs
 /// the records linked, not the log.
-pub const LINK_FIELDS: [&str; 4] = ["summary_id", "plan_id", "retry_plan_id", "health_id"];
+pub const LINK_FIELDS: [&str; 4] = [
+    field::SUMMARY_ID,
+    field::PLAN_ID,
+    field::RETRY_PLAN_ID,
+    field::HEALTH_ID,
+];
 
 impl EvidenceLog {
     pub fn new() -> EvidenceLog {
@@ -179,7 +184,7 @@ impl EvidenceLog {
             .map_or(&[][..], Vec::as_slice)
             .iter()
             .map(|&index| &self.entries[index])
-            .filter(move |e| e.record.str_at("release_record_ref") == release_record_ref)
+            .filter(move |e| e.record.str_at(field::RELEASE_RECORD_REF) == release_record_ref)
     }
 
     fn positions(&self, kind: RecordKind, release_record_ref: &str) -> &[usize] {
