@@ -2,13 +2,13 @@
 //! record to the evidence log.
 
 pub mod connector;
-mod evidence_steps;
 pub mod form;
 pub mod inputs;
-mod operations;
+mod readiness;
+mod retry;
 
-pub use evidence_steps::closeout_deliveries;
-pub use operations::{failed_deliveries, summary_delivery_state, FailedDelivery};
+pub use readiness::closeout_deliveries;
+pub use retry::{failed_deliveries, summary_delivery_state, FailedDelivery};
 
 use crate::decision::{self, Decision};
 use crate::evidence::{Entry, EvidenceLog, GENESIS};
@@ -162,7 +162,7 @@ impl Session {
     /// Starts a session: seeds the scenario's upstream evidence at its `generated_at`.
     pub fn start(scenario: Scenario) -> Session {
         let mut log = EvidenceLog::new();
-        evidence_steps::seed_upstream(&mut log, &scenario);
+        readiness::seed_upstream(&mut log, &scenario);
         Session {
             inputs: scenario.inputs.clone(),
             scenario,
@@ -391,17 +391,17 @@ fn append_step_records(
     now: Timestamp,
 ) -> Result<Option<String>, StepError> {
     Ok(match step {
-        StepId::ReadinessBundle => evidence_steps::readiness_bundle(log, scenario, now),
-        StepId::ArchiveManifest => evidence_steps::archive_manifest(log, scenario, fields, now)?,
-        StepId::CloseoutSummary => evidence_steps::closeout_summary(log, scenario, fields, now)?,
+        StepId::ReadinessBundle => readiness::readiness_bundle(log, scenario, now),
+        StepId::ArchiveManifest => readiness::archive_manifest(log, scenario, fields, now)?,
+        StepId::CloseoutSummary => readiness::closeout_summary(log, scenario, fields, now)?,
         StepId::RetentionReview => {
-            evidence_steps::retention_review(log, scenario, role, fields, now)?
+            readiness::retention_review(log, scenario, role, fields, now)?
         }
-        StepId::ArtifactBundle => evidence_steps::artifact_bundle(log, scenario, now)?,
-        StepId::RetentionHealth => operations::retention_health(log, scenario, fields, now)?,
-        StepId::RetentionAlerts => operations::retention_alerts(log, scenario, fields, now)?,
-        StepId::RetryPlan => operations::retry_plan(log, scenario, role, fields, now)?,
-        StepId::RetryWorker => operations::retry_worker(log, scenario, role, fields, now)?,
+        StepId::ArtifactBundle => readiness::artifact_bundle(log, scenario, now)?,
+        StepId::RetentionHealth => retry::retention_health(log, scenario, fields, now)?,
+        StepId::RetentionAlerts => retry::retention_alerts(log, scenario, fields, now)?,
+        StepId::RetryPlan => retry::retry_plan(log, scenario, role, fields, now)?,
+        StepId::RetryWorker => retry::retry_worker(log, scenario, role, fields, now)?,
         StepId::FinalDecision => {
             let input = inputs::final_decision(fields)?;
             let reference = &scenario.release_record_ref;

@@ -11,9 +11,10 @@ use crate::states::{
 };
 use crate::time::Timestamp;
 
-mod facts;
+use super::facts::{facts_from_log, Facts};
+#[cfg(test)]
+use super::facts::{ArtifactFacts, HealthFacts, WorkerFacts};
 pub use crate::states::ReleaseState;
-pub use facts::{facts_from_log, AlertFacts, ArtifactFacts, Facts, HealthFacts, WorkerFacts};
 
 /// Blocking codes in their listed order (`docs/domain.md#52-blocking-codes`), the two the accepted risk
 /// adds last.

@@ -1,7 +1,7 @@
 //! Steps 6 to 9: retention health, retention alerts, the retry plan and the retry worker.
 
 use super::connector::{self, Event};
-use super::evidence_steps::{closeout_calls, closeout_deliveries};
+use super::readiness::{closeout_calls, closeout_deliveries};
 use super::inputs::{self, Outcome, Routing};
 use super::{require, StepError};
 use crate::evidence::EvidenceLog;
