@@ -4,7 +4,7 @@ use crate::evidence::EvidenceLog;
 use crate::flow::inputs::AcceptedRisk;
 use crate::flow::{closeout_deliveries, summary_delivery_state};
 use crate::json::Value;
-use crate::record::RecordKind;
+use crate::record::{field, RecordKind};
 use crate::states::{
     CloseoutState, DeliveryState, HealthLevel, ReadinessState, RetentionDecisionState, RetryAction,
     SignatureState, WorkerRunState,
@@ -108,14 +108,15 @@ pub fn facts_from_log(
     let mut cite = |criterion: usize, id: &str| facts_cite(&mut facts.evidence_refs, criterion, id);
 
     if let Some(bundle) = latest(RecordKind::ReadinessBundle) {
-        facts.readiness = ReadinessState::parse(bundle.record.str_at("closeout_state"));
+        facts.readiness = ReadinessState::parse(bundle.record.str_at(field::CLOSEOUT_STATE));
         cite(1, bundle.id());
     }
     if let Some(manifest) = latest(RecordKind::ArchiveManifest) {
-        facts.signature_state = SignatureState::parse(manifest.record.str_at("signature_state"));
+        facts.signature_state =
+            SignatureState::parse(manifest.record.str_at(field::SIGNATURE_STATE));
         facts.private_key_stored = manifest
             .record
-            .get("private_key_stored")
+            .get(field::PRIVATE_KEY_STORED)
             .and_then(Value::as_bool)
             == Some(true);
         cite(2, manifest.id());
@@ -123,11 +124,11 @@ pub fn facts_from_log(
     if let Some(summary) = latest(RecordKind::CloseoutSummary) {
         let blockers = summary
             .record
-            .get("blockers")
+            .get(field::BLOCKERS)
             .and_then(Value::as_array)
             .map_or(0, <[Value]>::len);
         facts.closeout = Some((
-            CloseoutState::parse(summary.record.str_at("closeout_state")),
+            CloseoutState::parse(summary.record.str_at(field::CLOSEOUT_STATE)),
             blockers as i64,
         ));
         facts.delivery_state = Some(summary_delivery_state(log, reference, summary.id()));
@@ -138,26 +139,29 @@ pub fn facts_from_log(
     }
     if let Some(decision) = latest(RecordKind::RetentionDecision) {
         facts.retention_decision =
-            RetentionDecisionState::parse(decision.record.str_at("decision_state"));
+            RetentionDecisionState::parse(decision.record.str_at(field::DECISION_STATE));
         cite(4, decision.id());
-        if let Some(review) = log.by_id(decision.record.str_at("review_id")) {
-            facts.retention_until = Some(review.record.str_at("retention_until").to_string());
-            facts.legal_hold = review.record.get("legal_hold").and_then(Value::as_bool);
+        if let Some(review) = log.by_id(decision.record.str_at(field::REVIEW_ID)) {
+            facts.retention_until = Some(review.record.str_at(field::RETENTION_UNTIL).to_string());
+            facts.legal_hold = review
+                .record
+                .get(field::LEGAL_HOLD)
+                .and_then(Value::as_bool);
             cite(4, review.id());
         }
     }
     if let Some(bundle) = latest(RecordKind::ArtifactBundle) {
         let file_digests = bundle
             .record
-            .get("files")
+            .get(field::FILES)
             .and_then(Value::as_array)
             .unwrap_or_default()
             .iter()
-            .map(|f| f.str_at("sha256").to_string())
+            .map(|f| f.str_at(field::SHA256).to_string())
             .collect();
         let decision_state = log
-            .by_id(bundle.record.str_at("retention_decision_id"))
-            .and_then(|d| RetentionDecisionState::parse(d.record.str_at("decision_state")));
+            .by_id(bundle.record.str_at(field::RETENTION_DECISION_ID))
+            .and_then(|d| RetentionDecisionState::parse(d.record.str_at(field::DECISION_STATE)));
         facts.artifact_bundle = Some(ArtifactFacts {
             file_digests,
             retention_decision_state: decision_state,
@@ -167,35 +171,40 @@ pub fn facts_from_log(
     if let Some(health) = latest(RecordKind::RetentionHealth) {
         let severities = health
             .record
-            .get("findings")
+            .get(field::FINDINGS)
             .and_then(Value::as_array)
             .unwrap_or_default()
             .iter()
-            .filter_map(|f| HealthLevel::parse(f.str_at("severity")))
+            .filter_map(|f| HealthLevel::parse(f.str_at(field::SEVERITY)))
             .collect();
         facts.health = Some(HealthFacts {
-            state: HealthLevel::parse(health.record.str_at("alert_level")),
+            state: HealthLevel::parse(health.record.str_at(field::ALERT_LEVEL)),
             severities,
         });
         cite(6, health.id());
         let health_id = health.id();
         if let Some(plan) = log
-            .linked(RecordKind::AlertPlan, reference, "health_id", health_id)
+            .linked(
+                RecordKind::AlertPlan,
+                reference,
+                field::HEALTH_ID,
+                health_id,
+            )
             .last()
         {
             let suppressed_reason = plan
                 .record
-                .get("suppressed_reason")
+                .get(field::SUPPRESSED_REASON)
                 .and_then(Value::as_str)
                 .map(String::from);
             let alert_deliveries: Vec<Option<DeliveryState>> = log
                 .linked(
                     RecordKind::ConnectorDelivery,
                     reference,
-                    "plan_id",
+                    field::PLAN_ID,
                     plan.id(),
                 )
-                .map(|d| DeliveryState::parse(d.record.str_at("delivery_state")))
+                .map(|d| DeliveryState::parse(d.record.str_at(field::DELIVERY_STATE)))
                 .collect();
             let any_delivered = alert_deliveries
                 .iter()
@@ -212,18 +221,23 @@ pub fn facts_from_log(
     if let Some(plan) = latest(RecordKind::RetryPlan) {
         facts.retry_decisions = plan
             .record
-            .get("decisions")
+            .get(field::DECISIONS)
             .and_then(Value::as_array)
             .unwrap_or_default()
             .iter()
-            .map(|d| RetryAction::parse(d.str_at("decision")))
+            .map(|d| RetryAction::parse(d.str_at(field::DECISION)))
             .collect();
         cite(8, plan.id());
         let plan_id = plan.id();
         let mut dry_run_done = false;
-        for run in log.linked(RecordKind::WorkerRun, reference, "retry_plan_id", plan_id) {
-            let live = run.record.get("dry_run").and_then(Value::as_bool) == Some(false);
-            let completed = WorkerRunState::parse(run.record.str_at("state"))
+        for run in log.linked(
+            RecordKind::WorkerRun,
+            reference,
+            field::RETRY_PLAN_ID,
+            plan_id,
+        ) {
+            let live = run.record.get(field::DRY_RUN).and_then(Value::as_bool) == Some(false);
+            let completed = WorkerRunState::parse(run.record.str_at(field::STATE))
                 == Some(WorkerRunState::Completed);
             facts.worker_runs.push(WorkerFacts {
                 live,

@@ -4,7 +4,7 @@
 
 use super::inputs::{Outcome, Routing};
 use crate::json::Value;
-use crate::record::{seal, RecordKind};
+use crate::record::{field, seal, RecordKind};
 use crate::states::DeliveryState;
 use crate::time::Timestamp;
 
@@ -40,12 +40,12 @@ pub fn deliver(
                 Outcome::FailOnce => prior_calls(provider) > 0,
             };
             Value::object([
-                ("provider", Value::from(provider.as_str())),
+                (field::PROVIDER, Value::from(provider.as_str())),
                 (
                     "route",
                     Value::from(format!("sandbox-simulated-{provider}")),
                 ),
-                ("success", Value::from(success)),
+                (field::SUCCESS, Value::from(success)),
                 (
                     "status_code",
                     Value::from(if success { 202i64 } else { 503 }),
@@ -76,21 +76,21 @@ pub fn deliver(
         .collect();
     let delivered = providers
         .iter()
-        .filter(|p| p.get("success").and_then(Value::as_bool) == Some(true))
+        .filter(|p| p.get(field::SUCCESS).and_then(Value::as_bool) == Some(true))
         .count();
     let state = delivery_state(delivered, providers.len());
     seal(
         RecordKind::ConnectorDelivery,
         Value::object([
             ("schema_version", Value::from(DELIVERY_SCHEMA)),
-            ("event_id", Value::from(event.event_id)),
+            (field::EVENT_ID, Value::from(event.event_id)),
             ("event_type", Value::from(event.event_type)),
             (event.link.0, Value::from(event.link.1)),
-            ("release_record_ref", Value::from(event.release_record_ref)),
-            ("generated_at", Value::from(now.isoformat())),
-            ("providers", Value::Array(providers)),
-            ("delivery_state", Value::from(state.as_str())),
-            ("simulated", Value::from(true)),
+            (field::RELEASE_RECORD_REF, Value::from(event.release_record_ref)),
+            (field::GENERATED_AT, Value::from(now.isoformat())),
+            (field::PROVIDERS, Value::Array(providers)),
+            (field::DELIVERY_STATE, Value::from(state.as_str())),
+            (field::SIMULATED, Value::from(true)),
             (
                 "boundary_note",
                 Value::from("Simulated non-production connector. Live delivery needs Enterprise or an operator-owned connector holding secrets."),
@@ -112,14 +112,14 @@ pub fn delivery_state(delivered: usize, total: usize) -> DeliveryState {
 /// Each provider's calls in a delivery record: `(provider, success)`.
 pub fn calls(record: &Value) -> Vec<(String, bool)> {
     record
-        .get("providers")
+        .get(field::PROVIDERS)
         .and_then(Value::as_array)
         .unwrap_or_default()
         .iter()
         .map(|p| {
             (
-                p.str_at("provider").to_string(),
-                p.get("success").and_then(Value::as_bool) == Some(true),
+                p.str_at(field::PROVIDER).to_string(),
+                p.get(field::SUCCESS).and_then(Value::as_bool) == Some(true),
             )
         })
         .collect()

@@ -1,151 +1,40 @@
 //! The closeout flow: a session that runs the ten steps as roles with inputs at a time, appending every
 //! record to the evidence log.
 
+mod action;
+mod alerts;
+mod artifact;
 pub mod connector;
-mod evidence_steps;
+mod delivery;
+mod error;
 pub mod form;
+mod health;
 pub mod inputs;
-mod operations;
+mod manifest;
+mod readiness;
+mod retention;
+mod retry;
+mod status;
+mod summary;
+mod upstream;
 
-pub use evidence_steps::closeout_deliveries;
-pub use operations::{failed_deliveries, summary_delivery_state, FailedDelivery};
+pub use action::Action;
+pub use delivery::{
+    closeout_deliveries, failed_deliveries, summary_delivery_state, FailedDelivery,
+};
+pub use error::StepError;
+pub use status::{StepOutcome, StepStatus};
 
 use crate::decision::{self, Decision};
 use crate::evidence::{Entry, EvidenceLog, GENESIS};
-use crate::input::{Fields, InputError};
+use crate::input::Fields;
 use crate::json::Value;
 use crate::record::RecordKind;
 use crate::roles::Role;
 use crate::scenario::Scenario;
 use crate::steps::StepId;
 use crate::time::Timestamp;
-use std::fmt;
-
-/// The latest record of a kind a step rests on, or the error that names what is missing.
-fn require<'a>(
-    log: &'a EvidenceLog,
-    kind: RecordKind,
-    reference: &str,
-    step: StepId,
-    missing: &str,
-) -> Result<&'a Entry, StepError> {
-    log.latest(kind, reference)
-        .ok_or_else(|| StepError::MissingPrerequisite {
-            step,
-            missing: missing.to_string(),
-        })
-}
-
-/// Where a step stands in a session.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum StepStatus {
-    Pending,
-    Done,
-    /// It could not run, or ran and could not finish its job; the reason says why.
-    Blocked(String),
-}
-
-impl StepStatus {
-    /// `pending`, `done` or `blocked`.
-    pub fn code(&self) -> &'static str {
-        match self {
-            StepStatus::Pending => "pending",
-            StepStatus::Done => "done",
-            StepStatus::Blocked(_) => "blocked",
-        }
-    }
-
-    /// Whether the step has not run yet.
-    pub fn is_pending(&self) -> bool {
-        matches!(self, StepStatus::Pending)
-    }
-}
-
-/// Why a step did not run. Nothing was appended.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum StepError {
-    /// An input was given to a step that takes none (steps 1 and 5 work from the log alone).
-    NoInput(StepId),
-    /// The step belongs to another role.
-    WrongRole {
-        step: StepId,
-        owner: Role,
-        role: Role,
-    },
-    /// Something the step rests on is not there yet.
-    MissingPrerequisite { step: StepId, missing: String },
-    /// An input is wrong; the path names it.
-    Input(InputError),
-    /// The step refuses on a rule (D-7, D-11).
-    Refused { step: StepId, reason: String },
-}
-
-impl fmt::Display for StepError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            StepError::NoInput(step) => write!(
-                f,
-                "step {} ({}) takes no input: it works from the records already in the evidence log",
-                step.number(),
-                step.name()
-            ),
-            StepError::WrongRole { step, owner, role } => write!(
-                f,
-                "step {} ({}) is run by the {}; you are acting as the {}",
-                step.number(),
-                step.name(),
-                owner.title(),
-                role.title()
-            ),
-            StepError::MissingPrerequisite { step, missing } => write!(
-                f,
-                "step {} ({}) needs {missing} first",
-                step.number(),
-                step.name()
-            ),
-            StepError::Input(error) => write!(f, "input {error}"),
-            StepError::Refused { step, reason } => write!(
-                f,
-                "step {} ({}) refused: {reason}",
-                step.number(),
-                step.name()
-            ),
-        }
-    }
-}
-
-impl std::error::Error for StepError {}
-
-impl From<InputError> for StepError {
-    fn from(error: InputError) -> Self {
-        StepError::Input(error)
-    }
-}
-
-/// What a step appended: the records' ids, and a status note when it ran but could not finish its job.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct StepOutcome {
-    pub step: StepId,
-    pub record_ids: Vec<String>,
-    pub blocked_reason: Option<String>,
-}
-
-/// Something the user did to a session. Replaying a session's actions on its scenario rebuilds it,
-/// record for record (share links rest on this).
-#[derive(Clone, Debug, PartialEq)]
-pub enum Action {
-    /// A step run that succeeded.
-    Run {
-        step: StepId,
-        role: Role,
-        input: Value,
-        at: Timestamp,
-    },
-    /// "Run remaining steps".
-    RunRemaining { at: Timestamp },
-    /// An input saved without running its step (the accepted-risk form).
-    SetInput { step: StepId, input: Value },
-}
+use error::require;
 
 /// A closeout in progress: the scenario, the current inputs, the evidence log, each step's status and
 /// the actions that made them.
@@ -162,7 +51,7 @@ impl Session {
     /// Starts a session: seeds the scenario's upstream evidence at its `generated_at`.
     pub fn start(scenario: Scenario) -> Session {
         let mut log = EvidenceLog::new();
-        evidence_steps::seed_upstream(&mut log, &scenario);
+        upstream::seed_upstream(&mut log, &scenario);
         Session {
             inputs: scenario.inputs.clone(),
             scenario,
@@ -391,17 +280,15 @@ fn append_step_records(
     now: Timestamp,
 ) -> Result<Option<String>, StepError> {
     Ok(match step {
-        StepId::ReadinessBundle => evidence_steps::readiness_bundle(log, scenario, now),
-        StepId::ArchiveManifest => evidence_steps::archive_manifest(log, scenario, fields, now)?,
-        StepId::CloseoutSummary => evidence_steps::closeout_summary(log, scenario, fields, now)?,
-        StepId::RetentionReview => {
-            evidence_steps::retention_review(log, scenario, role, fields, now)?
-        }
-        StepId::ArtifactBundle => evidence_steps::artifact_bundle(log, scenario, now)?,
-        StepId::RetentionHealth => operations::retention_health(log, scenario, fields, now)?,
-        StepId::RetentionAlerts => operations::retention_alerts(log, scenario, fields, now)?,
-        StepId::RetryPlan => operations::retry_plan(log, scenario, role, fields, now)?,
-        StepId::RetryWorker => operations::retry_worker(log, scenario, role, fields, now)?,
+        StepId::ReadinessBundle => readiness::readiness_bundle(log, scenario, now),
+        StepId::ArchiveManifest => manifest::archive_manifest(log, scenario, fields, now)?,
+        StepId::CloseoutSummary => summary::closeout_summary(log, scenario, fields, now)?,
+        StepId::RetentionReview => retention::retention_review(log, scenario, role, fields, now)?,
+        StepId::ArtifactBundle => artifact::artifact_bundle(log, scenario, now)?,
+        StepId::RetentionHealth => health::retention_health(log, scenario, fields, now)?,
+        StepId::RetentionAlerts => alerts::retention_alerts(log, scenario, fields, now)?,
+        StepId::RetryPlan => retry::retry_plan(log, scenario, role, fields, now)?,
+        StepId::RetryWorker => retry::retry_worker(log, scenario, role, fields, now)?,
         StepId::FinalDecision => {
             let input = inputs::final_decision(fields)?;
             let reference = &scenario.release_record_ref;
@@ -516,12 +403,5 @@ mod tests {
             session.input_for(StepId::ReadinessBundle),
             Value::Object(Vec::new())
         );
-    }
-
-    #[test]
-    fn only_a_pending_step_is_pending() {
-        assert!(StepStatus::Pending.is_pending());
-        assert!(!StepStatus::Done.is_pending());
-        assert!(!StepStatus::Blocked("no bundle".into()).is_pending());
     }
 }

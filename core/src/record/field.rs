@@ -104,6 +104,8 @@ pub const PROVIDERS: &str = "providers";
 pub const PROVIDER: &str = "provider";
 /// Each provider entry of a connector delivery: whether the call succeeded.
 pub const SUCCESS: &str = "success";
+/// Connector delivery and worker run: `true`; the sandbox delivers nothing for real.
+pub const SIMULATED: &str = "simulated";
 
 // Step 4: retention review and decision.
 
@@ -146,6 +148,8 @@ pub const DOWNLOAD_MANIFEST: &str = "download_manifest";
 pub const PATH: &str = "path";
 /// Each file of an artifact bundle (and of its download manifest): the digest of its content.
 pub const SHA256: &str = "sha256";
+/// Each file of an artifact bundle (and of its download manifest): its media type.
+pub const MEDIA_TYPE: &str = "media_type";
 
 // Step 6: retention health.
 
@@ -163,6 +167,8 @@ pub const FINDINGS: &str = "findings";
 /// Each bundle status of a retention health (`healthy`, …) and execution record (`delivered`, `failed`,
 /// `skipped`).
 pub const STATUS: &str = "status";
+/// Each finding of a retention health: `warning` or `critical`.
+pub const SEVERITY: &str = "severity";
 
 // Step 7: retention alerts.
 
@@ -211,6 +217,10 @@ pub const EXECUTED_AT: &str = "executed_at";
 pub const ACCEPTED_RISK: &str = "accepted_risk";
 /// Final decision: the chain's head digest before it was appended.
 pub const EVIDENCE_HEAD_DIGEST: &str = "evidence_head_digest";
+/// Final decision: the blocking codes, in their listed order.
+pub const BLOCKING: &str = "blocking";
+/// Final decision: the warning codes, in their listed order.
+pub const WARNINGS: &str = "warnings";
 
 #[cfg(test)]
 mod tests {
@@ -261,6 +271,7 @@ mod tests {
             PROVIDERS,
             PROVIDER,
             SUCCESS,
+            SIMULATED,
             REVIEW_ID,
             REVIEW_HASH,
             REQUESTED_AT,
@@ -279,12 +290,14 @@ mod tests {
             DOWNLOAD_MANIFEST,
             PATH,
             SHA256,
+            MEDIA_TYPE,
             HEALTH_ID,
             HEALTH_HASH,
             BUNDLE_STATUSES,
             FINDING_CATEGORIES,
             FINDINGS,
             STATUS,
+            SEVERITY,
             PLAN_ID,
             SELECTED,
             SUPPRESSED_REASON,
@@ -303,6 +316,8 @@ mod tests {
             EXECUTED_AT,
             ACCEPTED_RISK,
             EVIDENCE_HEAD_DIGEST,
+            BLOCKING,
+            WARNINGS,
         ];
         let mut sorted = keys.to_vec();
         sorted.sort_unstable();

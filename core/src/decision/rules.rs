@@ -1,182 +1,17 @@
-//! The release decision (`docs/domain.md#5-the-release-decision`): one set of rules over [`Facts`],
-//! which come either from a live session's latest records or from a `cavra.final_closeout_trial.v1`
-//! package, so both get the same codes.
+//! The release decision's rules (`docs/domain.md#5-the-release-decision`): which blocking and warning
+//! codes a set of facts gives at a time, and the state they make.
 
-use crate::evidence::EvidenceLog;
+use super::codes::{in_listed_order, BLOCKING_CODES, WARNING_CODES};
+use super::criteria::criteria;
+use super::facts::Facts;
+use super::{Decision, ReleaseState};
 use crate::flow::inputs::AcceptedRisk;
-use crate::json::{strings, Value};
-use crate::record::{seal, RecordKind};
 use crate::states::{
     HealthLevel, ReadinessState, RetentionDecisionState, RetryAction, SignatureState,
 };
 use crate::time::Timestamp;
 
-mod facts;
-pub use crate::states::ReleaseState;
-pub use facts::{facts_from_log, AlertFacts, ArtifactFacts, Facts, HealthFacts, WorkerFacts};
-
-/// Blocking codes in their listed order (`docs/domain.md#52-blocking-codes`), the two the accepted risk
-/// adds last.
-pub const BLOCKING_CODES: [&str; 15] = [
-    "readiness_incomplete",
-    "signature_missing",
-    "private_key_stored",
-    "closeout_open",
-    "retention_not_approved",
-    "retention_expired",
-    "artifact_bundle_incomplete",
-    "retention_health_missing",
-    "critical_health_finding",
-    "failed_delivery_without_retry_plan",
-    "retry_worker_missing",
-    "live_retry_without_dry_run",
-    "alert_not_delivered",
-    "undocumented_risk",
-    "accepted_risk_expired",
-];
-
-/// Warning codes in their listed order (`docs/domain.md#53-warning-codes`).
-pub const WARNING_CODES: [&str; 6] = [
-    "critical_finding_excepted",
-    "health_warning",
-    "delivery_failed_with_retry_plan",
-    "retry_suppressed",
-    "retention_expiring",
-    "retention_expiry_missing",
-];
-
-/// One sentence on what a code means, for people.
-pub fn explain(code: &str) -> &'static str {
-    match code {
-        "readiness_incomplete" => "There is no final readiness bundle, or it is not ready for closeout.",
-        "signature_missing" => "The signed archive manifest is missing or has no external signature attached.",
-        "private_key_stored" => "The manifest says a private key is stored with the evidence; keys must stay in the operator's KMS.",
-        "closeout_open" => "The closeout summary is missing, not closed, or still has blockers.",
-        "retention_not_approved" => "The retention review has no decision, or the decision is not approved.",
-        "retention_expired" => "The approved retention date has passed.",
-        "artifact_bundle_incomplete" => "The closeout artifact bundle is missing, has no files, has a malformed file digest, or rests on an unapproved retention decision.",
-        "retention_health_missing" => "No retention health report has been made.",
-        "critical_health_finding" => "Retention health has a critical finding, and no accepted risk with an external reference and a compensating control covers it.",
-        "failed_delivery_without_retry_plan" => "A closeout delivery failed and there is no retry decision for it.",
-        "retry_worker_missing" => "The retry plan says retry, but no retry worker run has completed.",
-        "live_retry_without_dry_run" => "A live retry ran without a completed dry run before it.",
-        "alert_not_delivered" => "Retention health is not healthy, yet no alert was delivered and no suppression reason was recorded.",
-        "undocumented_risk" => "There are warnings, but no accepted risk with an owner, a reason and an expiry date.",
-        "accepted_risk_expired" => "The accepted risk has expired.",
-        "critical_finding_excepted" => "A critical finding is covered by an accepted risk with an external reference and a compensating control.",
-        "health_warning" => "Retention health has a warning finding.",
-        "delivery_failed_with_retry_plan" => "A closeout delivery failed; a retry plan covers it.",
-        "retry_suppressed" => "A retry was suppressed after the maximum number of attempts.",
-        "retention_expiring" => "Retention ends within 30 days.",
-        "retention_expiry_missing" => "The retention date is missing or cannot be read.",
-        _ => "Unknown code.",
-    }
-}
-
-/// The ten release criteria, each with the blocking codes that fail it.
-pub const CRITERIA: [(&str, &[&str]); 10] = [
-    ("Final readiness bundle is ready", &["readiness_incomplete"]),
-    (
-        "Archive manifest has an external signature and no key material",
-        &["signature_missing", "private_key_stored"],
-    ),
-    ("Closeout summary is closed", &["closeout_open"]),
-    (
-        "Retention is approved and in force",
-        &["retention_not_approved", "retention_expired"],
-    ),
-    (
-        "Closeout artifact bundle is complete",
-        &["artifact_bundle_incomplete"],
-    ),
-    (
-        "Retention health is reported with no uncovered critical finding",
-        &["retention_health_missing", "critical_health_finding"],
-    ),
-    (
-        "Alerts were delivered or their suppression recorded",
-        &["alert_not_delivered"],
-    ),
-    (
-        "Every failed delivery has a retry decision",
-        &["failed_delivery_without_retry_plan"],
-    ),
-    (
-        "Retries ran, dry run before live",
-        &["retry_worker_missing", "live_retry_without_dry_run"],
-    ),
-    (
-        "Any accepted risk is documented and current",
-        &["undocumented_risk", "accepted_risk_expired"],
-    ),
-];
-
-/// One release criterion's result.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Criterion {
-    pub number: u8,
-    pub name: &'static str,
-    pub passed: bool,
-    /// The blocking codes that failed it.
-    pub failed_by: Vec<&'static str>,
-    /// The records (or package sections) it rests on.
-    pub evidence_refs: Vec<String>,
-}
-
-impl Criterion {
-    /// `pass`, `fail`, or `no_evidence` when nothing failed it only because the records it rests on do
-    /// not exist yet (criterion 10, on the accepted risk, rests on no record).
-    pub fn status(&self) -> &'static str {
-        if !self.passed {
-            "fail"
-        } else if self.evidence_refs.is_empty() && self.number != 10 {
-            "no_evidence"
-        } else {
-            "pass"
-        }
-    }
-}
-
-/// The release decision.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Decision {
-    pub state: ReleaseState,
-    pub blocking: Vec<&'static str>,
-    pub warnings: Vec<&'static str>,
-    pub criteria: Vec<Criterion>,
-    pub evaluated_at: Timestamp,
-    pub accepted_risk: Option<AcceptedRisk>,
-}
-
-impl Decision {
-    /// `{"state", "blocking", "warnings", "evaluated_at"}` as the CLI prints it.
-    pub fn summary_value(&self) -> Value {
-        Value::object([
-            ("state", Value::from(self.state.code())),
-            ("blocking", strings(&self.blocking)),
-            ("warnings", strings(&self.warnings)),
-            ("evaluated_at", Value::from(self.evaluated_at.isoformat())),
-        ])
-    }
-
-    pub fn criteria_value(&self) -> Value {
-        Value::Array(
-            self.criteria
-                .iter()
-                .map(|c| {
-                    Value::object([
-                        ("criterion", Value::from(c.number as u32)),
-                        ("name", Value::from(c.name)),
-                        ("passed", Value::from(c.passed)),
-                        ("failed_by", strings(&c.failed_by)),
-                        ("evidence_refs", strings(&c.evidence_refs)),
-                    ])
-                })
-                .collect(),
-        )
-    }
-}
-
+/// Whether a file digest is 64 hex digits, with or without the `sha256:` prefix.
 fn is_digest(text: &str) -> bool {
     let hex = text.strip_prefix("sha256:").unwrap_or(text);
     hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit())
@@ -297,24 +132,7 @@ pub fn decide(facts: &Facts, now: Timestamp) -> Decision {
     } else {
         ReleaseState::ReadyForRelease
     };
-    let criteria = CRITERIA
-        .iter()
-        .enumerate()
-        .map(|(index, (name, codes))| {
-            let failed_by: Vec<&'static str> = blocking
-                .iter()
-                .copied()
-                .filter(|code| codes.contains(code))
-                .collect();
-            Criterion {
-                number: index as u8 + 1,
-                name,
-                passed: failed_by.is_empty(),
-                failed_by,
-                evidence_refs: facts.evidence_refs.get(index).cloned().unwrap_or_default(),
-            }
-        })
-        .collect();
+    let criteria = criteria(&blocking, &facts.evidence_refs);
     Decision {
         state,
         blocking,
@@ -325,73 +143,10 @@ pub fn decide(facts: &Facts, now: Timestamp) -> Decision {
     }
 }
 
-/// The decision for a live session's log.
-pub fn decide_log(
-    log: &EvidenceLog,
-    reference: &str,
-    accepted_risk: Option<&AcceptedRisk>,
-    now: Timestamp,
-) -> Decision {
-    decide(&facts_from_log(log, reference, accepted_risk.cloned()), now)
-}
-
-/// Step 10's record: the decision, linked to every record it rests on.
-pub fn final_decision_record(
-    decision: &Decision,
-    log: &EvidenceLog,
-    reference: &str,
-    audit_case_ref: &str,
-    now: Timestamp,
-) -> Value {
-    let mut rests_on: Vec<String> = decision
-        .criteria
-        .iter()
-        .flat_map(|c| c.evidence_refs.iter().cloned())
-        .collect();
-    rests_on.sort();
-    rests_on.dedup();
-    let record = Value::object([
-        ("release_record_ref", Value::from(reference)),
-        ("audit_case_ref", Value::from(audit_case_ref)),
-        ("generated_at", Value::from(now.isoformat())),
-        ("state", Value::from(decision.state.code())),
-        ("blocking", strings(&decision.blocking)),
-        ("warnings", strings(&decision.warnings)),
-        ("criteria", decision.criteria_value()),
-        (
-            "accepted_risk",
-            decision
-                .accepted_risk
-                .as_ref()
-                .map_or(Value::Null, AcceptedRisk::to_value),
-        ),
-        ("rests_on", strings(&rests_on)),
-        (
-            "evidence_head_digest",
-            Value::from(log.entries().last().map_or("", |e| e.entry_digest.as_str())),
-        ),
-    ]);
-    seal(RecordKind::FinalDecision, record)
-}
-
-/// `codes` in the order of `listed` (codes not listed first, as found), each as often as it occurs: what
-/// a stable sort by position in `listed` gives. Written out because each sort instantiation costs the
-/// first load about 4 KB of Wasm, and these lists hold a handful of codes.
-fn in_listed_order(codes: &[&'static str], listed: &[&str]) -> Vec<&'static str> {
-    let mut ordered: Vec<&'static str> = codes
-        .iter()
-        .copied()
-        .filter(|code| !listed.contains(code))
-        .collect();
-    for wanted in listed {
-        ordered.extend(codes.iter().copied().filter(|code| code == wanted));
-    }
-    ordered
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::decision::{ArtifactFacts, HealthFacts, WorkerFacts};
     use crate::states::{CloseoutState, DeliveryState};
 
     fn now() -> Timestamp {
@@ -614,21 +369,6 @@ mod tests {
                 action == Some(RetryAction::Suppress),
                 "{action:?}"
             );
-        }
-    }
-
-    #[test]
-    fn listed_order_is_a_stable_sort_by_position() {
-        let listed = ["c", "a", "b"];
-        for codes in [
-            vec![],
-            vec!["a", "b", "c"],
-            vec!["b", "x", "a", "b", "y", "c", "a"],
-            vec!["z"],
-        ] {
-            let mut sorted = codes.clone();
-            sorted.sort_by_key(|code| listed.iter().position(|c| c == code));
-            assert_eq!(in_listed_order(&codes, &listed), sorted);
         }
     }
 }
