@@ -41,6 +41,28 @@ macro_rules! vocabulary {
 }
 
 vocabulary! {
+    /// The upstream readiness approval's `approval_state` (`docs/domain.md#3-upstream-evidence`). Only
+    /// an approved one lets step 1 close; any other string is a blocker.
+    ApprovalState {
+        Approved => "approved",
+    }
+}
+
+vocabulary! {
+    /// The upstream release record attachment's `attachment_state`.
+    AttachmentState {
+        Attached => "attached",
+    }
+}
+
+vocabulary! {
+    /// The upstream closure packet verification's `verification_state`.
+    VerificationState {
+        Verified => "verified",
+    }
+}
+
+vocabulary! {
     /// A readiness bundle's `closeout_state` (step 1).
     ReadinessState {
         /// No blockers.
@@ -233,6 +255,21 @@ mod tests {
 
     #[test]
     fn every_vocabulary_round_trips_and_refuses_unknown_strings() {
+        round_trips(
+            ApprovalState::ALL,
+            ApprovalState::as_str,
+            ApprovalState::parse,
+        );
+        round_trips(
+            AttachmentState::ALL,
+            AttachmentState::as_str,
+            AttachmentState::parse,
+        );
+        round_trips(
+            VerificationState::ALL,
+            VerificationState::as_str,
+            VerificationState::parse,
+        );
         round_trips(
             ReadinessState::ALL,
             ReadinessState::as_str,

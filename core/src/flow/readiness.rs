@@ -4,7 +4,9 @@ use crate::evidence::{Entry, EvidenceLog};
 use crate::json::{strings, Value};
 use crate::record::{field, RecordKind};
 use crate::scenario::Scenario;
-use crate::states::{HealthLevel, ReadinessState};
+use crate::states::{
+    ApprovalState, AttachmentState, HealthLevel, ReadinessState, VerificationState,
+};
 use crate::time::Timestamp;
 
 /// Step 1: the final readiness bundle. Always appends a bundle; it is `incomplete` with blockers when
@@ -17,19 +19,24 @@ pub fn readiness_bundle(
     let reference = scenario.release_record_ref.as_str();
     let latest = |kind| log.latest(kind, reference);
     let mut blockers = Vec::new();
-    if latest(RecordKind::ReadinessApproval).map(|e| e.record.str_at(field::APPROVAL_STATE))
-        != Some("approved")
+    let state_of = |kind, key| latest(kind).map(|e: &Entry| e.record.str_at(key));
+    if state_of(RecordKind::ReadinessApproval, field::APPROVAL_STATE).and_then(ApprovalState::parse)
+        != Some(ApprovalState::Approved)
     {
         blockers.push("approved_readiness_decision");
     }
-    if latest(RecordKind::ReleaseRecordAttachment).map(|e| e.record.str_at(field::ATTACHMENT_STATE))
-        != Some("attached")
+    if state_of(RecordKind::ReleaseRecordAttachment, field::ATTACHMENT_STATE)
+        .and_then(AttachmentState::parse)
+        != Some(AttachmentState::Attached)
     {
         blockers.push("release_record_attachment");
     }
-    if latest(RecordKind::ClosurePacketVerification)
-        .map(|e| e.record.str_at(field::VERIFICATION_STATE))
-        != Some("verified")
+    if state_of(
+        RecordKind::ClosurePacketVerification,
+        field::VERIFICATION_STATE,
+    )
+    .and_then(VerificationState::parse)
+        != Some(VerificationState::Verified)
     {
         blockers.push("verified_closure_packet");
     }
