@@ -41,7 +41,8 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Print the release decision of a cavra.final_closeout_trial.v1 package.
+    /// Print the release decision of a cavra.final_closeout_trial.v1 package (exit 0, whatever it
+    /// decides); a step section it leaves out reads as not run and is named on stderr.
     Decide {
         file: PathBuf,
         /// When to evaluate; defaults to the package's generated_at.
@@ -190,6 +191,11 @@ fn decide(path: &Path, now: Option<&str>) -> Result<String, CliError> {
     let package = TrialPackage::import(&read(path)?)
         .map_err(|e| input(format!("{}: {e}", path.display())))?;
     let now = parse_now(now)?;
+    // Said beside the JSON, on stderr, so that stdout stays one JSON document (which names them
+    // too, as `absent_sections`).
+    if let Some(note) = package.absent_note() {
+        eprintln!("closeout: {}: {note}", path.display());
+    }
     Ok(pretty_string(&package.decision_value(now))
         .trim_end()
         .to_string())

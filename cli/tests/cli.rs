@@ -238,3 +238,63 @@ fn never_panics_whatever_the_bytes() {
         }
     }
 }
+
+/// The sample with `section` removed, written to a file of its own.
+fn sample_without(section: &str) -> PathBuf {
+    let sample = std::fs::read_to_string(fixture("sample-evidence-package.json")).unwrap();
+    let at = sample.find(&format!("\n  \"{section}\": {{")).unwrap() + 1;
+    let end = at + sample[at..].find("\n  }").unwrap() + "\n  }".len();
+    // The section and the comma after it (or, for the last, the one before it).
+    let edited = if sample[end..].starts_with(',') {
+        format!("{}{}", &sample[..at], &sample[end + 2..])
+    } else {
+        format!(
+            "{}{}",
+            sample[..at - 1].trim_end_matches(','),
+            &sample[end..]
+        )
+    };
+    let path = scratch(&format!("without-{section}")).join("package.json");
+    std::fs::write(&path, edited).unwrap();
+    path
+}
+
+#[test]
+fn decide_of_a_package_missing_a_step_section_blocks_and_names_it() {
+    let path = sample_without("retry_worker_run");
+    let decide = closeout(&["decide", s(&path)]);
+    // Exit 0, as for any decision, blocked or not; 2 is for a refused file.
+    assert_eq!(decide.status.code(), Some(0), "{}", stderr(&decide));
+    let out = stdout(&decide);
+    assert!(out.contains("\"state\": \"blocked\""), "{out}");
+    assert!(out.contains("\"retry_worker_missing\""), "{out}");
+    assert!(
+        out.contains("\"absent_sections\": [\n    \"retry_worker_run\"\n  ]"),
+        "{out}"
+    );
+    assert!(
+        stderr(&decide).contains("absent sections (read as not run): retry_worker_run"),
+        "{}",
+        stderr(&decide)
+    );
+    // A complete package says nothing of absent sections.
+    let complete = closeout(&["decide", &fixture("sample-evidence-package.json")]);
+    assert!(!stdout(&complete).contains("absent_sections"));
+    assert_eq!(stderr(&complete), "");
+    // The last section too: without its release decision, the sample's warnings are undocumented.
+    let decide = closeout(&["decide", s(&sample_without("release_decision"))]);
+    assert_eq!(decide.status.code(), Some(0), "{}", stderr(&decide));
+    assert!(stdout(&decide).contains("\"undocumented_risk\""));
+    assert!(stderr(&decide).contains("(read as not run): release_decision"));
+}
+
+#[test]
+fn decide_still_refuses_a_package_without_its_scenario() {
+    let decide = closeout(&["decide", s(&sample_without("scenario"))]);
+    assert_eq!(decide.status.code(), Some(2));
+    assert!(
+        stderr(&decide).contains("$.scenario: is missing"),
+        "{}",
+        stderr(&decide)
+    );
+}

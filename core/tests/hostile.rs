@@ -12,7 +12,7 @@
 
 use closeout_core::guard::SECRET_KEYS;
 use closeout_core::json::{parse, pretty_string, Value};
-use closeout_core::package::{TrialPackage, SECTIONS};
+use closeout_core::package::{sections, TrialPackage, SECTIONS};
 
 struct Case {
     name: String,
@@ -123,6 +123,12 @@ fn with_section_field(sample: &Value, section: &str, key: &str, value: Value) ->
     pretty_string(&package).into_bytes()
 }
 
+fn is_step_section(key: &str) -> bool {
+    sections::TABLE
+        .iter()
+        .any(|s| s.key == key && s.step.is_some())
+}
+
 fn cases() -> Vec<Case> {
     let sample = sample();
     let text = pretty_string(&sample);
@@ -165,8 +171,12 @@ fn cases() -> Vec<Case> {
             format!("$.{section}: must be an object"),
         ));
     }
-    // Missing sections.
+    // Missing sections. A step section that is absent reads as not run and is decided (D-16, see
+    // `a_package_missing_a_step_section_is_decided_not_refused`); the rest are refused.
     for (key, _) in sample.as_object().unwrap() {
+        if is_step_section(key) {
+            continue;
+        }
         let mut package = sample.clone();
         package.remove(key);
         cases.push(case(
@@ -324,4 +334,29 @@ fn every_hostile_package_is_refused_with_a_clear_error() {
     assert!(cases.len() >= 150);
     // The untouched sample still imports: the refusals are about the edits.
     assert!(TrialPackage::from_value(sample()).is_ok());
+}
+
+#[test]
+fn a_package_missing_a_step_section_is_decided_not_refused() {
+    let sample = sample();
+    let mut decided = 0;
+    for (key, _) in sample.as_object().unwrap() {
+        let mut package = sample.clone();
+        package.remove(key);
+        let imported = TrialPackage::import(pretty_string(&package).as_bytes());
+        if is_step_section(key) {
+            let package = imported.unwrap_or_else(|e| panic!("missing-{key}: refused: {e}"));
+            assert_eq!(package.absent_sections(), [key.as_str()]);
+            assert_eq!(
+                package.decide(None).state.code(),
+                "blocked",
+                "missing-{key}"
+            );
+            decided += 1;
+        } else {
+            let error = imported.unwrap_err().to_string();
+            assert!(error.contains(&format!("$.{key}: is missing")), "{error}");
+        }
+    }
+    assert_eq!(decided, 10);
 }

@@ -7,7 +7,7 @@
 
 use closeout_core::flow::Session;
 use closeout_core::json::{parse, pretty_string, Value};
-use closeout_core::package::{export_session, TrialPackage};
+use closeout_core::package::{export_session, sections, TrialPackage};
 use closeout_core::scenario::Scenario;
 use closeout_core::steps::StepId;
 use closeout_core::time::Timestamp;
@@ -103,11 +103,37 @@ fn refusals_name_the_problem_and_its_path() {
             Box::new(|p: &mut Value| p.set("schema_version", Value::from("v0"))),
             "$.schema_version",
         ),
+        // D-16: an absent step section is decided (below); an absent scenario, schema or time is
+        // still refused.
         (
             Box::new(|p: &mut Value| {
-                p.remove("retention_review");
+                p.remove("scenario");
             }),
-            "$.retention_review: is missing",
+            "$.scenario: is missing",
+        ),
+        (
+            Box::new(|p: &mut Value| {
+                p.remove("schema_version");
+            }),
+            "$.schema_version: is missing",
+        ),
+        (
+            Box::new(|p: &mut Value| {
+                p.remove("generated_at");
+            }),
+            "$.generated_at: is missing",
+        ),
+        (
+            Box::new(|p: &mut Value| p.set("retry_worker_run", Value::from(true))),
+            "$.retry_worker_run: must be an object, found",
+        ),
+        (
+            Box::new(|p: &mut Value| {
+                let mut run = p.get("retry_worker_run").unwrap().clone();
+                run.remove("state");
+                p.set("retry_worker_run", run);
+            }),
+            "$.retry_worker_run.state: is missing (a string is required)",
         ),
         (
             Box::new(|p: &mut Value| p.set("generated_at", Value::from("yesterday"))),
@@ -190,4 +216,65 @@ fn check_export(session: &Session, now: Timestamp, name: &str) {
         from_package.warnings, from_session.warnings,
         "{name} at {now}"
     );
+}
+
+/// The sample with `section` removed, and with it set to `null`.
+fn without(section: &str) -> (TrialPackage, TrialPackage) {
+    let mut absent = fixture("sample-evidence-package.json");
+    absent.remove(section).unwrap();
+    let mut null = fixture("sample-evidence-package.json");
+    null.set(section, Value::Null);
+    (
+        TrialPackage::from_value(absent).unwrap(),
+        TrialPackage::from_value(null).unwrap(),
+    )
+}
+
+#[test]
+fn a_package_without_a_step_section_decides_as_with_it_null() {
+    let steps: Vec<&str> = sections::TABLE
+        .iter()
+        .filter(|s| s.step.is_some())
+        .map(|s| s.key)
+        .collect();
+    assert_eq!(steps.len(), 10);
+    for key in steps {
+        let (absent, null) = without(key);
+        for now in [
+            None,
+            Some(Timestamp::parse("2026-06-08T12:00:00Z").unwrap()),
+        ] {
+            let decision = absent.decide(now);
+            // The same state, codes, criteria and evidence as the section set to null.
+            assert_eq!(decision, null.decide(now), "{key}");
+            assert_eq!(decision.state.code(), "blocked", "{key}: {decision:?}");
+            let value = absent.decision_value(now);
+            let mut expected = null.decision_value(now);
+            expected.set("absent_sections", Value::Array(vec![Value::from(key)]));
+            assert_eq!(value, expected, "{key}");
+        }
+        assert_eq!(absent.absent_sections(), [key]);
+        assert!(
+            null.absent_sections().is_empty(),
+            "{key}: null is not absent"
+        );
+        assert_eq!(null.decision_value(None).get("absent_sections"), None);
+    }
+}
+
+#[test]
+fn the_incomplete_closeouts_of_issue_14_get_their_codes() {
+    for (key, code) in [
+        ("closeout_retry_plan", "failed_delivery_without_retry_plan"),
+        ("retry_worker_run", "retry_worker_missing"),
+        ("retention_health_report", "retention_health_missing"),
+    ] {
+        let (absent, _) = without(key);
+        let decision = absent.decide(None);
+        assert_eq!(decision.blocking, [code], "{key}");
+        assert_eq!(
+            absent.absent_note().unwrap(),
+            format!("absent sections (read as not run): {key}")
+        );
+    }
 }

@@ -15,7 +15,7 @@ use crate::decision::{
 };
 use crate::flow::inputs;
 use crate::input::Fields;
-use crate::json::Value;
+use crate::json::{self, Value};
 use crate::states::{
     CloseoutState, DeliveryState, HealthLevel, ReadinessState, RetentionDecisionState, RetryAction,
     SignatureState, WorkerMode, WorkerRunState,
@@ -163,11 +163,16 @@ impl TrialPackage {
         decide(&self.facts(), now.unwrap_or(self.generated_at))
     }
 
-    /// `{"state", "blocking", "warnings", "stated_state", "evaluated_at"}`.
+    /// `{"state", "blocking", "warnings", "stated_state", "evaluated_at"}`, then `"absent_sections"`
+    /// when the package leaves step sections out (D-16: each read as not run).
     pub fn decision_value(&self, now: Option<Timestamp>) -> Value {
         let decision = self.decide(now);
         let mut value = decision.summary_value();
         value.set("stated_state", Value::from(self.stated_state()));
+        let absent = self.absent_sections();
+        if !absent.is_empty() {
+            value.set("absent_sections", json::strings(absent));
+        }
         let Value::Object(pairs) = value else {
             return Value::Null;
         };
@@ -177,6 +182,7 @@ impl TrialPackage {
             "warnings",
             "stated_state",
             "evaluated_at",
+            "absent_sections",
         ];
         Value::object(order.iter().filter_map(|k| {
             pairs
@@ -214,6 +220,25 @@ mod tests {
 
     fn facts_of(document: &Value) -> Facts {
         TrialPackage::from_value(document.clone()).unwrap().facts()
+    }
+
+    #[test]
+    fn an_absent_step_section_gives_the_facts_of_a_null_one() {
+        for scenario in ["ready", "accepted-risk", "blocked"] {
+            let (document, _) = exported(scenario);
+            for section in sections::TABLE.iter().filter(|s| s.step.is_some()) {
+                let mut absent = document.clone();
+                absent.remove(section.key);
+                let mut null = document.clone();
+                null.set(section.key, Value::Null);
+                assert_eq!(
+                    facts_of(&absent),
+                    facts_of(&null),
+                    "{scenario}: {}",
+                    section.key
+                );
+            }
+        }
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Importing a trial package (`docs/domain.md#7-the-trial-package`): at most [`MAX_PACKAGE_BYTES`],
 //! strict JSON, the schema, the public-safe guard (`docs/domain.md#6-the-public-safe-guard`), then each
-//! section checked against the [section table](super::sections). Unknown fields are kept.
+//! section checked against the [section table](super::sections). A step section that is absent reads
+//! as `null`, its step not run (`docs/domain.md#d-16-an-absent-package-section-reads-as-null`); only a
+//! malformed or unsafe package is refused. Unknown fields are kept.
 
 use super::sections::{self, Field, Kind};
 use super::{MAX_PACKAGE_BYTES, PACKAGE_SCHEMA};
@@ -76,7 +78,23 @@ impl TrialPackage {
         check_value(&document, "$").map_err(PackageError::Unsafe)?;
         let generated_at = root.time("generated_at")?;
         for section in sections::in_import_order() {
-            let value = root.present(section.key)?;
+            let value = match document.get(section.key) {
+                Some(value) => value,
+                // D-16: an absent step section reads as `null`, its step did not run, and the
+                // decision gives that its blocking code. Refusing it would leave an incomplete
+                // closeout undecided.
+                None if section.step.is_some() => continue,
+                // The scenario is no step and has no blocking code: read as `null`, its absence
+                // would go unsaid. An explicit `null` is the package saying it has none.
+                None => {
+                    return Err(root
+                        .error(
+                            section.key,
+                            "is missing (an object describing the run, or null)",
+                        )
+                        .into())
+                }
+            };
             if value.is_null() {
                 continue;
             }
@@ -87,6 +105,23 @@ impl TrialPackage {
             document,
             generated_at,
         })
+    }
+
+    /// The step sections the package leaves out, in the package's order: each reads as `null`, its
+    /// step not run (`docs/domain.md#d-16-an-absent-package-section-reads-as-null`).
+    pub fn absent_sections(&self) -> Vec<&'static str> {
+        sections::TABLE
+            .iter()
+            .filter(|s| s.step.is_some() && self.document.get(s.key).is_none())
+            .map(|s| s.key)
+            .collect()
+    }
+
+    /// One line naming the absent step sections, `None` when every section is there.
+    pub fn absent_note(&self) -> Option<String> {
+        let absent = self.absent_sections();
+        (!absent.is_empty())
+            .then(|| format!("absent sections (read as not run): {}", absent.join(", ")))
     }
 }
 
@@ -180,6 +215,43 @@ mod tests {
                 section.key
             );
         }
+    }
+
+    #[test]
+    fn an_absent_step_section_imports_as_not_run_and_an_absent_scenario_is_refused() {
+        let complete = TrialPackage::from_value(ready()).unwrap();
+        assert!(complete.absent_sections().is_empty());
+        assert_eq!(complete.absent_note(), None);
+        for section in sections::TABLE {
+            let mut document = ready();
+            document.remove(section.key);
+            let imported = TrialPackage::from_value(document);
+            match section.step {
+                Some(_) => {
+                    let package = imported.unwrap();
+                    assert_eq!(package.absent_sections(), [section.key]);
+                    assert_eq!(
+                        package.absent_note().unwrap(),
+                        format!("absent sections (read as not run): {}", section.key)
+                    );
+                }
+                None => assert_eq!(
+                    imported.unwrap_err().to_string(),
+                    "not a valid trial package: $.scenario: is missing (an object describing the \
+                     run, or null)"
+                ),
+            }
+        }
+        // Several absent, named in the package's order; a null one is not absent.
+        let mut document = ready();
+        document.remove("retry_worker_run");
+        document.remove("closeout_retry_plan");
+        document.set("retention_health_report", Value::Null);
+        let package = TrialPackage::from_value(document).unwrap();
+        assert_eq!(
+            package.absent_note().unwrap(),
+            "absent sections (read as not run): closeout_retry_plan, retry_worker_run"
+        );
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The trial package `cavra.final_closeout_trial.v1` (`docs/domain.md#7-the-trial-package`): its
 //! [sections](sections) and their fields in one table, validated [import](TrialPackage::import) that
-//! keeps unknown fields, the [facts](TrialPackage::facts) and release decision of a package, and
+//! keeps unknown fields and reads an absent step section as not run, the [facts](TrialPackage::facts) and release decision of a package, and
 //! [export](export_session) of a session with real digests.
 
 mod export;
@@ -17,7 +17,8 @@ pub const PACKAGE_SCHEMA: &str = "cavra.final_closeout_trial.v1";
 pub const CRITERIA_DOCUMENT: &str = "docs/release-governance-final-closeout-release-criteria.md";
 
 /// The step sections, in the order import checks them, then the scenario. Each is an object, or `null`
-/// when its step did not run.
+/// when its step did not run; a step section that is absent reads as `null` (D-16), an absent scenario
+/// is refused.
 pub const SECTIONS: [&str; 11] = sections::keys_in_import_order();
 
 /// The largest package file accepted.
