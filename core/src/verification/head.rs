@@ -52,6 +52,11 @@ impl ExpectedHead {
     }
 }
 
+/// The command that checks a copy of the chain against its head later, as the auditor's report prints it.
+pub fn pin_command(head_digest: &str) -> String {
+    format!("closeout verify evidence-chain.json --head {head_digest}")
+}
+
 /// Verifies a file as [`verify_file`] does, then compares an intact chain's head with the expected one.
 /// A bundle zip carries no chain head, so it is not verified at all: there is nothing to compare.
 pub fn verify_file_against(bytes: &[u8], expected: &ExpectedHead) -> FileVerification {
@@ -109,6 +114,22 @@ mod tests {
         assert!(HeadFormatError::Length { found: 3 }
             .to_string()
             .contains("64 lowercase hex digits"));
+    }
+
+    #[test]
+    fn the_pin_command_names_the_chain_file_and_the_head() {
+        let session = ran();
+        let command = pin_command(session.head_digest());
+        assert_eq!(
+            command,
+            format!(
+                "closeout verify evidence-chain.json --head {}",
+                session.head_digest()
+            )
+        );
+        // What it pins parses as a head.
+        let head = command.rsplit(' ').next().unwrap();
+        assert!(ExpectedHead::parse(head).is_ok());
     }
 
     #[test]

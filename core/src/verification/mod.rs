@@ -10,7 +10,7 @@ mod fixtures;
 mod head;
 
 pub use comparison::{compare_chains, ChainComparison};
-pub use head::{verify_file_against, ExpectedHead, HeadFormatError};
+pub use head::{pin_command, verify_file_against, ExpectedHead, HeadFormatError};
 
 use crate::bundle::{verify_zip, BundleError};
 use crate::evidence::{verify_chain, ChainEnding, ChainError, ChainReport};
