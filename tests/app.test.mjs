@@ -218,6 +218,37 @@ test('the tamper demonstration fails verification at the edited entry; downloads
   await close();
 });
 
+test('a chain cut short verifies, says it has no final decision and where this session\'s chain was cut; the report prints the head to pin', async () => {
+  const { page, close } = await open();
+  await page.getByTestId('run-all').click();
+  await scrollTo(page, 'files');
+  const chain = await download(page, 'download-chain');
+  const full = JSON.parse(chain.bytes.toString());
+  const total = full.entries.length;
+  await page.getByTestId('verify-file').setInputFiles({ name: chain.name, mimeType: 'application/json', buffer: chain.bytes });
+  await shows(page, 'verify-comparison', /^It is the same as this session's chain\.$/);
+  assert.equal(await page.getByTestId('verify-warning').count(), 0, 'a chain ending with its final decision needs no warning');
+
+  // The issue's cut: the first 15 entries, with entry_count and head_digest mended so that it verifies.
+  const entries = full.entries.slice(0, 15);
+  const cut = { ...full, entry_count: 15, head_digest: entries[14].entry_digest, entries };
+  await page.getByTestId('verify-file').setInputFiles({ name: 'cut.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(cut, null, 2)) });
+  await shows(page, 'verify-result', /^cut\.json: intact evidence chain of 15 entries, head [0-9a-f]{64}\.$/);
+  assert.equal(await page.getByTestId('verify-result').getAttribute('data-intact'), 'true');
+  const warning = await shows(page, 'verify-warning', /no final decision/);
+  assert.match(warning, /A chain can't show it was cut short/);
+  assert.match(warning, /compare its head with the one the auditor's report printed, or verify with --head/);
+  await shows(page, 'verify-comparison', new RegExp(`this session's chain cut short at entry 15 \\(this session has ${total} entries\\)`));
+
+  await page.locator('#report').scrollIntoViewIfNeeded();
+  const head = await page.getByTestId('report-head').textContent();
+  assert.equal(
+    head,
+    `Head to pin: ${full.head_digest} after ${total} entries. To check a copy later: closeout verify evidence-chain.json --head ${full.head_digest}`,
+  );
+  await close();
+});
+
 test('the accepted-risk form is validated, and the decision follows it', async () => {
   const { page, close } = await open();
   await page.getByTestId('run-all').click();

@@ -11,7 +11,9 @@ use closeout_core::record::RecordKind;
 use closeout_core::scenario::{Scenario, BUILT_IN};
 use closeout_core::status_json;
 use closeout_core::time::Timestamp;
-use closeout_core::verification::{verify_file, FileVerification};
+use closeout_core::verification::{
+    verify_file, verify_file_against, ExpectedHead, FileVerification,
+};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -49,8 +51,17 @@ enum Command {
         #[arg(long)]
         now: Option<String>,
     },
-    /// Verify an evidence chain (.json) or an artifact bundle (.zip): exit 0 intact, 1 tampered, 2 unreadable.
-    Verify { file: PathBuf },
+    /// Verify an evidence chain (.json) or an artifact bundle (.zip): exit 0 intact, 1 tampered (or not at
+    /// the expected --head), 2 unreadable.
+    ///
+    /// A chain cut short, with entry_count and head_digest rewritten, still verifies: an intact chain that
+    /// ends without a final decision gets a warning line, and --head pins the head it must have.
+    Verify {
+        file: PathBuf,
+        /// The head digest the chain must have (64 lowercase hex), as the auditor's report prints it.
+        #[arg(long, value_name = "HEX")]
+        head: Option<String>,
+    },
     /// Print the 64-hex canonical digest of a JSON document.
     Digest { file: PathBuf },
 }
@@ -80,7 +91,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run { scenario, now, out } => run(&scenario, now.as_deref(), &out),
         Command::Decide { file, now } => decide(&file, now.as_deref()),
-        Command::Verify { file } => verify(&file),
+        Command::Verify { file, head } => verify(&file, head.as_deref()),
         Command::Digest { file } => digest(&file),
     };
     match result {
@@ -201,15 +212,28 @@ fn decide(path: &Path, now: Option<&str>) -> Result<String, CliError> {
         .to_string())
 }
 
-fn verify(path: &Path) -> Result<String, CliError> {
+fn verify(path: &Path, head: Option<&str>) -> Result<String, CliError> {
+    let expected = head
+        .map(|hex| ExpectedHead::parse(hex).map_err(|e| input(format!("--head: {e}"))))
+        .transpose()?;
     let bytes = read(path)?;
     let name = path.display();
-    match verify_file(&bytes) {
-        FileVerification::Intact(file) => Ok(format!("intact: {file}")),
-        FileVerification::Tampered(problem) => {
-            Err(CliError::Tampered(format!("{name}: {problem}")))
+    let outcome = match &expected {
+        Some(expected) => verify_file_against(&bytes, expected),
+        None => verify_file(&bytes),
+    };
+    let warning = outcome.warning();
+    match outcome {
+        FileVerification::Intact(file) => Ok(match warning {
+            Some(warning) => format!("intact: {file}\nwarning: {warning}"),
+            None => format!("intact: {file}"),
+        }),
+        failed @ (FileVerification::Tampered(_) | FileVerification::HeadDiffers { .. }) => {
+            Err(CliError::Tampered(format!("{name}: {}", failed.message())))
         }
-        FileVerification::Unreadable(problem) => Err(input(format!("{name}: {problem}"))),
+        failed @ (FileVerification::Unreadable(_) | FileVerification::NoHeadToCompare) => {
+            Err(input(format!("{name}: {}", failed.message())))
+        }
     }
 }
 

@@ -101,6 +101,132 @@ fn tampering_exits_1_and_names_the_entry() {
     );
 }
 
+/// A chain file cut after its first `keep` entries, with `entry_count` and `head_digest` mended the way
+/// `verify_chain` checks them, so that it verifies: the cut of issue 14. Returns the text and its head.
+fn cut_chain(chain: &str, keep: usize) -> (String, String) {
+    let mut chain: serde_json::Value = serde_json::from_str(chain).unwrap();
+    let entries = chain["entries"].as_array_mut().unwrap();
+    entries.truncate(keep);
+    let head = entries[keep - 1]["entry_digest"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    chain["entry_count"] = keep.into();
+    chain["head_digest"] = head.clone().into();
+    (serde_json::to_string_pretty(&chain).unwrap(), head)
+}
+
+#[test]
+fn a_chain_cut_short_is_intact_but_warns_that_it_has_no_final_decision() {
+    let out = scratch("cut");
+    let run = closeout(&["run", "--scenario", "ready", "--out", s(&out)]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let full = out.join("evidence-chain.json");
+    let text = std::fs::read_to_string(&full).unwrap();
+    let chain: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let (entries, head) = (
+        chain["entries"].as_array().unwrap().len(),
+        chain["head_digest"].as_str().unwrap().to_string(),
+    );
+    assert!(entries > 15);
+    // A chain that ends with its final decision prints exactly what it always has.
+    let verify = closeout(&["verify", s(&full)]);
+    assert_eq!(verify.status.code(), Some(0));
+    assert_eq!(
+        stdout(&verify),
+        format!("intact: evidence chain of {entries} entries, head {head}\n")
+    );
+    let (cut, cut_head) = cut_chain(&text, 15);
+    std::fs::write(out.join("cut.json"), cut).unwrap();
+    let verify = closeout(&["verify", s(&out.join("cut.json"))]);
+    assert_eq!(
+        verify.status.code(),
+        Some(0),
+        "it is intact: {}",
+        stdout(&verify)
+    );
+    let printed = stdout(&verify);
+    let lines: Vec<&str> = printed.lines().collect();
+    assert_eq!(
+        lines[0],
+        format!("intact: evidence chain of 15 entries, head {cut_head}")
+    );
+    assert_eq!(lines.len(), 2, "{printed}");
+    assert!(
+        lines[1].starts_with("warning: ") && lines[1].contains("no final decision"),
+        "{printed}"
+    );
+    assert!(
+        lines[1].contains("A chain can't show it was cut short")
+            && lines[1].contains(
+                "compare its head with the one the auditor's report printed, or verify with --head"
+            ),
+        "{printed}"
+    );
+}
+
+#[test]
+fn verify_head_pins_the_head_a_chain_must_have() {
+    let out = scratch("head");
+    closeout(&["run", "--scenario", "ready", "--out", s(&out)]);
+    let full = out.join("evidence-chain.json");
+    let text = std::fs::read_to_string(&full).unwrap();
+    let chain: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let entries = chain["entries"].as_array().unwrap().len();
+    let head = chain["head_digest"].as_str().unwrap().to_string();
+    let (cut, cut_head) = cut_chain(&text, 15);
+    let cut_path = out.join("cut.json");
+    std::fs::write(&cut_path, cut).unwrap();
+
+    let same = closeout(&["verify", s(&full), "--head", &head]);
+    assert_eq!(same.status.code(), Some(0), "{}", stdout(&same));
+    assert_eq!(
+        stdout(&same),
+        format!("intact: evidence chain of {entries} entries, head {head}, the expected head\n")
+    );
+    let pinned_cut = closeout(&["verify", s(&cut_path), "--head", &cut_head]);
+    assert_eq!(pinned_cut.status.code(), Some(0), "{}", stdout(&pinned_cut));
+    assert!(!stdout(&pinned_cut).contains("warning"));
+
+    let differs = closeout(&["verify", s(&cut_path), "--head", &head]);
+    assert_eq!(differs.status.code(), Some(1), "{}", stderr(&differs));
+    let message = stdout(&differs);
+    assert!(message.contains("head differs"), "{message}");
+    assert!(
+        message.contains(&format!("{}…", &head[..12]))
+            && message.contains(&format!("{}…", &cut_head[..12])),
+        "both heads, shortened: {message}"
+    );
+    assert!(message.contains("15 entries"), "{message}");
+    assert!(!message.contains(&head), "shortened: {message}");
+
+    for malformed in [
+        "abc".to_string(),
+        head.to_uppercase(),
+        head[..63].to_string(),
+        format!("{}g", &head[..63]),
+    ] {
+        let output = closeout(&["verify", s(&full), "--head", &malformed]);
+        assert_eq!(output.status.code(), Some(2), "{malformed}");
+        let err = stderr(&output);
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+        assert!(
+            err.contains("--head") && err.contains("64 lowercase hex digits"),
+            "{err}"
+        );
+    }
+
+    let zip = out.join("closeout-artifact-bundle.zip");
+    let output = closeout(&["verify", s(&zip), "--head", &head]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output)
+            .contains("a bundle does not carry the chain's head; verify the evidence chain file"),
+        "{}",
+        stderr(&output)
+    );
+}
+
 #[test]
 fn decide_reads_the_sample_with_and_without_now() {
     let sample = fixture("sample-evidence-package.json");

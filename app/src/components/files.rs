@@ -6,11 +6,12 @@ use super::decision::criterion_result;
 use crate::browser;
 use closeout_core::bundle::{bundle_json, bundle_zip};
 use closeout_core::decision::{explain, Decision};
+use closeout_core::evidence::ChainReport;
 use closeout_core::json::pretty_string;
 use closeout_core::package::{export_session, TrialPackage};
 use closeout_core::record::RecordKind;
 use closeout_core::share;
-use closeout_core::verification::{verify_file, FileVerification};
+use closeout_core::verification::{compare_chains, verify_file};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -222,24 +223,49 @@ fn ImportPackage() -> impl IntoView {
     }
 }
 
-/// Verify a downloaded evidence chain (.json) or artifact bundle (.zip) in the page.
+/// What the page shows of a verified file.
+#[derive(Clone)]
+struct Verified {
+    intact: bool,
+    text: String,
+    /// What an intact chain cannot show by itself (D-17), when it ends without a final decision.
+    warning: Option<String>,
+    /// An intact chain, compared with this session's as the session changes.
+    chain: Option<ChainReport>,
+}
+
+/// Verify a downloaded evidence chain (.json) or artifact bundle (.zip) in the page, and compare a
+/// chain with this session's.
 #[component]
 fn VerifyFile() -> impl IntoView {
-    let result = RwSignal::new(None::<(bool, String)>);
+    let state = app_state();
+    let result = RwSignal::new(None::<Verified>);
     let on_change = move |ev: leptos::ev::Event| {
         let Some(input) = chosen_input(&ev) else {
             return;
         };
         leptos::task::spawn_local(async move {
             let outcome = match browser::read_chosen_file(&input).await {
-                Ok(Some((name, bytes))) => Some(match verify_file(&bytes) {
-                    verified @ FileVerification::Intact(_) => {
-                        (true, format!("{name}: {}.", verified.message()))
-                    }
-                    failed => (false, format!("{name}: {}", failed.message())),
-                }),
+                Ok(Some((name, bytes))) => {
+                    let verified = verify_file(&bytes);
+                    Some(Verified {
+                        intact: verified.is_intact(),
+                        text: if verified.is_intact() {
+                            format!("{name}: {}.", verified.message())
+                        } else {
+                            format!("{name}: {}", verified.message())
+                        },
+                        warning: verified.warning(),
+                        chain: verified.chain().cloned(),
+                    })
+                }
                 Ok(None) => None,
-                Err(problem) => Some((false, problem)),
+                Err(problem) => Some(Verified {
+                    intact: false,
+                    text: problem,
+                    warning: None,
+                    chain: None,
+                }),
             };
             if outcome.is_some() {
                 result.set(outcome);
@@ -247,14 +273,26 @@ fn VerifyFile() -> impl IntoView {
             input.set_value("");
         });
     };
+    let comparison = move || {
+        result.with(|r| {
+            let chain = r.as_ref()?.chain.as_ref()?;
+            Some(
+                state
+                    .session
+                    .with(|s| compare_chains(chain, s.log()).sentence()),
+            )
+        })
+    };
     view! {
         <section class="file-box">
             <h4><label for="verify-file">"Verify a downloaded file"</label></h4>
-            <p class="hint">"An evidence-chain.json or a closeout-artifact-bundle.zip: every digest and link is recomputed here."</p>
+            <p class="hint">"An evidence-chain.json or a closeout-artifact-bundle.zip: every digest and link is recomputed here, and a chain is compared with this session's."</p>
             <input id="verify-file" type="file" accept=".json,.zip,application/json,application/zip" data-testid="verify-file" on:change=on_change/>
-            {move || result.get().map(|(ok, text)| view! {
-                <p class=if ok { "message ok" } else { "message error" } data-testid="verify-result" data-intact=ok.to_string() role="status">{text}</p>
+            {move || result.get().map(|v| view! {
+                <p class=if v.intact { "message ok" } else { "message error" } data-testid="verify-result" data-intact=v.intact.to_string() role="status">{v.text}</p>
+                {v.warning.map(|w| view! { <p class="message warn" data-testid="verify-warning">{w}</p> })}
             })}
+            {move || comparison().map(|c| view! { <p data-testid="verify-comparison">{c}</p> })}
         </section>
     }
 }

@@ -4,6 +4,7 @@
 use super::app_state;
 use super::decision::criterion_result;
 use closeout_core::decision::explain;
+use closeout_core::verification::pin_command;
 use closeout_core::BOUNDARY_NOTE;
 use leptos::prelude::*;
 
@@ -75,6 +76,17 @@ pub fn AuditReport() -> impl IntoView {
             </section>
             <section class="report-chain">
                 <h4>"Evidence chain"</h4>
+                // A chain cut short still verifies (D-17): the head printed here is what a copy is checked against.
+                <p data-testid="report-head">
+                    {move || state.session.with(|s| {
+                        let head = s.head_digest().to_string();
+                        view! {
+                            "Head to pin: "<span class="mono">{head.clone()}</span>
+                            {format!(" after {} entries. To check a copy later: ", s.log().entries().len())}
+                            <code class="mono">{pin_command(&head)}</code>
+                        }
+                    })}
+                </p>
                 <table>
                     <thead>
                         <tr><th scope="col">"Seq"</th><th scope="col">"Record"</th><th scope="col">"Digests (record, entry)"</th></tr>

@@ -103,7 +103,57 @@ impl std::error::Error for ChainError {}
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ChainReport {
     pub entries: usize,
+    /// The last entry's `entry_digest` (64 zeros for an empty chain): the head to pin a copy to.
     pub head_digest: String,
+    /// Every entry's `entry_digest`, in order, so the chain can be compared with another.
+    pub entry_digests: Vec<String>,
+    /// Whether the chain ends with its final decision (`docs/domain.md#d-17-a-chain-that-ends-early-says-so`).
+    pub ending: ChainEnding,
+}
+
+impl ChainReport {
+    /// Whether the chain holds a final decision record at all.
+    pub fn has_final_decision(&self) -> bool {
+        !matches!(self.ending, ChainEnding::NoFinalDecision)
+    }
+
+    /// How many entries follow the last final decision (0 when it is the last entry or there is none).
+    pub fn entries_after_final_decision(&self) -> usize {
+        match self.ending {
+            ChainEnding::AfterFinalDecision { entries_after, .. } => entries_after,
+            ChainEnding::FinalDecision | ChainEnding::NoFinalDecision => 0,
+        }
+    }
+}
+
+/// How a chain ends. A hash chain cannot show that its last entries were cut off (D-17): a cut that also
+/// rewrites `entry_count` and `head_digest` verifies. A chain that does not end with its final decision is
+/// the one sign of such a cut the chain itself can give.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChainEnding {
+    /// The last entry is a final decision: the decision is the chain's last word.
+    FinalDecision,
+    /// Entries follow the last final decision (at `final_decision_seq`), so it is not the last word.
+    AfterFinalDecision {
+        final_decision_seq: usize,
+        entries_after: usize,
+    },
+    /// The chain holds no final decision record (an empty chain included).
+    NoFinalDecision,
+}
+
+impl ChainEnding {
+    /// How a chain of `entries` entries ends whose last final decision, if any, is at `last_final_decision`.
+    fn of(entries: usize, last_final_decision: Option<usize>) -> ChainEnding {
+        match last_final_decision {
+            None => ChainEnding::NoFinalDecision,
+            Some(seq) if seq + 1 == entries => ChainEnding::FinalDecision,
+            Some(seq) => ChainEnding::AfterFinalDecision {
+                final_decision_seq: seq,
+                entries_after: entries.saturating_sub(seq + 1),
+            },
+        }
+    }
 }
 
 /// Verifies a chain file: every record's own id and hash from its material, every record and entry
@@ -124,9 +174,11 @@ pub fn verify_chain(chain: &Value) -> Result<ChainReport, ChainError> {
         .and_then(Value::as_str)
         .ok_or_else(|| ChainError::unreadable("$.release_record_ref must be a string"))?;
     let mut seen: HashMap<String, (RecordKind, Value)> = HashMap::new();
-    let mut prev = GENESIS.to_string();
+    let mut entry_digests: Vec<String> = Vec::with_capacity(entries.len());
+    let mut last_final_decision = None;
     for (index, item) in entries.iter().enumerate() {
         let kind_name = item.str_at("kind").to_string();
+        let prev = entry_digests.last().map_or(GENESIS, String::as_str);
         let tampered = |problem: String| ChainError::Tampered {
             seq: index,
             kind: kind_name.clone(),
@@ -209,10 +261,17 @@ pub fn verify_chain(chain: &Value) -> Result<ChainReport, ChainError> {
             }
         }
         seen.insert(id, (kind, record.clone()));
-        prev = item.str_at("entry_digest").to_string();
+        if kind == RecordKind::FinalDecision {
+            last_final_decision = Some(index);
+        }
+        entry_digests.push(item.str_at("entry_digest").to_string());
     }
+    let head_digest = entry_digests
+        .last()
+        .map_or(GENESIS, String::as_str)
+        .to_string();
     if let Some(head) = chain.get("head_digest") {
-        if head.as_str() != Some(prev.as_str()) {
+        if head.as_str() != Some(head_digest.as_str()) {
             return Err(ChainError::Tampered {
                 seq: entries.len(),
                 kind: "head".into(),
@@ -231,6 +290,102 @@ pub fn verify_chain(chain: &Value) -> Result<ChainReport, ChainError> {
     }
     Ok(ChainReport {
         entries: entries.len(),
-        head_digest: prev,
+        head_digest,
+        ending: ChainEnding::of(entries.len(), last_final_decision),
+        entry_digests,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::flow::Session;
+    use crate::scenario::Scenario;
+
+    fn ran() -> Session {
+        let scenario = Scenario::built_in("ready").unwrap();
+        let now = scenario.generated_at;
+        let mut session = Session::start(scenario);
+        session.run_remaining(now);
+        session
+    }
+
+    /// The chain cut after its first `keep` entries, with `entry_count` and `head_digest` mended.
+    fn cut(chain: &Value, keep: usize) -> Value {
+        let entries = chain.get("entries").and_then(Value::as_array).unwrap();
+        let kept = entries[..keep].to_vec();
+        let head = kept
+            .last()
+            .map_or(GENESIS, |e| e.str_at("entry_digest"))
+            .to_string();
+        let mut cut = chain.clone();
+        cut.set("entry_count", Value::from(keep));
+        cut.set("head_digest", Value::from(head));
+        cut.set("entries", Value::Array(kept));
+        cut
+    }
+
+    #[test]
+    fn a_finished_session_ends_with_its_final_decision() {
+        let session = ran();
+        let report =
+            verify_chain(&session.log().to_chain_value(session.release_record_ref())).unwrap();
+        assert_eq!(report.ending, ChainEnding::FinalDecision);
+        assert!(report.has_final_decision());
+        assert_eq!(report.entries_after_final_decision(), 0);
+        assert_eq!(report.head_digest, session.head_digest());
+        let digests: Vec<&str> = session
+            .log()
+            .entries()
+            .iter()
+            .map(|e| e.entry_digest.as_str())
+            .collect();
+        assert_eq!(report.entry_digests, digests);
+    }
+
+    #[test]
+    fn a_chain_cut_with_its_head_mended_verifies_but_has_no_final_decision() {
+        let session = ran();
+        let chain = session.log().to_chain_value(session.release_record_ref());
+        let report = verify_chain(&cut(&chain, 15)).unwrap();
+        assert_eq!(report.entries, 15);
+        assert_eq!(report.ending, ChainEnding::NoFinalDecision);
+        assert!(!report.has_final_decision());
+        assert_eq!(report.entries_after_final_decision(), 0);
+        assert_eq!(report.head_digest, session.log().entries()[14].entry_digest);
+    }
+
+    #[test]
+    fn an_empty_chain_has_no_final_decision_and_the_genesis_head() {
+        let session = ran();
+        let chain = session.log().to_chain_value(session.release_record_ref());
+        let report = verify_chain(&cut(&chain, 0)).unwrap();
+        assert_eq!(report.entries, 0);
+        assert_eq!(report.head_digest, GENESIS);
+        assert!(report.entry_digests.is_empty());
+        assert_eq!(report.ending, ChainEnding::NoFinalDecision);
+    }
+
+    #[test]
+    fn entries_after_the_final_decision_are_counted() {
+        let session = ran();
+        let chain = session.log().to_chain_value(session.release_record_ref());
+        let mut log = EvidenceLog::from_chain_value(&chain).unwrap();
+        let last = log.entries().len() - 1;
+        // Records appended again after the decision: the chain stays intact, the decision is not last.
+        for seq in [last - 1, last - 2] {
+            let entry = log.entries()[seq].clone();
+            log.append(entry.kind, entry.record);
+        }
+        let report = verify_chain(&log.to_chain_value(session.release_record_ref())).unwrap();
+        assert_eq!(
+            report.ending,
+            ChainEnding::AfterFinalDecision {
+                final_decision_seq: last,
+                entries_after: 2
+            }
+        );
+        assert!(report.has_final_decision());
+        assert_eq!(report.entries_after_final_decision(), 2);
+    }
 }

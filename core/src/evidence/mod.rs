@@ -7,6 +7,6 @@ mod chain;
 mod entry;
 mod log;
 
-pub use chain::{verify_chain, ChainError, ChainReport, CHAIN_SCHEMA};
+pub use chain::{verify_chain, ChainEnding, ChainError, ChainReport, CHAIN_SCHEMA};
 pub use entry::{Entry, GENESIS};
 pub use log::{EvidenceLog, LINK_FIELDS};
