@@ -156,6 +156,19 @@ test('export the trial package, then import it: the same decision', async () => 
   await close();
 });
 
+test('a package that leaves out a step section is decided, naming what it leaves out (D-16)', async () => {
+  const { page, close } = await open();
+  const sample = JSON.parse(await readFile(SAMPLE, 'utf8'));
+  delete sample.retry_worker_run;
+  await scrollTo(page, 'files');
+  await page.getByTestId('import-file').setInputFiles({ name: 'no-worker.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(sample)) });
+  await shows(page, 'imported-decision', /no-worker\.json.*blocked.*retry_worker_missing/s);
+  const absent = await shows(page, 'imported-absent', /retry_worker_run/);
+  assert.match(absent, /did not run/);
+  assert.equal(await page.getByTestId('import-error').count(), 0);
+  await close();
+});
+
 test('refused imports name the problem and leave the session and storage as they were', async () => {
   const { page, close } = await open();
   await page.getByTestId('step-1-run').click();

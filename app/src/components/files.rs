@@ -22,6 +22,8 @@ struct Imported {
     scenario: String,
     stated: Option<String>,
     decision: Decision,
+    /// The step sections the package leaves out (each read as a step that did not run).
+    absent: Vec<&'static str>,
 }
 
 /// Downloads, import and verification.
@@ -172,6 +174,7 @@ fn ImportPackage() -> impl IntoView {
                                 .unwrap_or_default(),
                             stated: package.stated_state().map(String::from),
                             decision: package.decide(None),
+                            absent: package.absent_sections(),
                         }));
                     }
                     Err(problem) => {
@@ -200,6 +203,13 @@ fn ImportPackage() -> impl IntoView {
                             <code>{state_code}</code>
                             {format!("; the package states {}.", i.stated.clone().unwrap_or_else(|| "nothing".into()))}
                         </p>
+                        {(!i.absent.is_empty()).then(|| view! {
+                            <p data-testid="imported-absent">
+                                {format!("This package leaves out {} section(s): ", i.absent.len())}
+                                {i.absent.iter().map(|key| view! { <code>{*key}</code>" " }).collect_view()}
+                                "A section left out is read as a step that did not run, so the decision gives that step's blocking code instead of refusing the file."
+                            </p>
+                        })}
                         <ul>
                             {i.decision.blocking.iter().chain(&i.decision.warnings).map(|code| view! { <li><code>{*code}</code>" " {explain(code)}</li> }).collect_view()}
                         </ul>
