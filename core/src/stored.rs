@@ -313,4 +313,23 @@ mod tests {
             "the saved session is corrupted: it has no clock"
         );
     }
+
+    #[test]
+    fn a_session_run_at_the_last_second_a_timestamp_holds_saves_and_loads_back() {
+        let scenario = Scenario::built_in("accepted-risk").unwrap();
+        let mut original = Snapshot::start(scenario);
+        original
+            .move_clock(crate::snapshot::ClockMove::ToChosen("9999-12-31T23:59:59Z"))
+            .unwrap();
+        original.session.run_remaining(original.clock);
+        let statuses: Vec<_> = original
+            .session
+            .statuses()
+            .iter()
+            .map(|s| s.is_pending())
+            .collect();
+        assert_eq!(statuses, vec![false; 10], "every step ran");
+        let loaded = load(&save(&original)).unwrap();
+        assert!(loaded == original, "the loaded session differs");
+    }
 }
