@@ -127,6 +127,48 @@ test('a role that does not own a step cannot run it, and the button says who can
   await close();
 });
 
+test('the clock stops at the last day a timestamp can hold: a move past it is refused, the clock kept, and a reload keeps it', async () => {
+  const { page, close } = await open();
+  const clock = () => page.getByTestId('clock-now').textContent();
+  const refusal = /The sandbox clock can't go past 31 December 9999 \(23:59:59 UTC\), the last moment a record's timestamp can hold\. Choose an earlier date\./;
+  const goTo = async (date) => {
+    await page.getByTestId('clock-date').fill(date);
+    await page.getByTestId('clock-set').click();
+  };
+  const stepBy = async (days) => {
+    await page.getByTestId('clock-step').selectOption(days);
+    await page.getByTestId('clock-advance').click();
+  };
+  await goTo('9999-12-31');
+  assert.equal(await clock(), '9999-12-31T00:00:00+00:00');
+  for (const [what, move] of [
+    ['the date 10000-01-01', () => goTo('10000-01-01')],
+    ['a step of 1 day', () => stepBy('1')],
+    ['a step of 30 days', () => stepBy('30')],
+    ['a step of 1 year', () => stepBy('365')],
+  ]) {
+    // A move back first, so that each refusal below is a fresh notice.
+    await goTo('2030-01-01');
+    assert.match(
+      await shows(page, 'notice', /only moves forward/),
+      /The clock only moves forward; it is already 9999-12-31T00:00:00\+00:00\./,
+    );
+    await move();
+    assert.match(await shows(page, 'notice', refusal), refusal, `${what} is refused`);
+    assert.equal(await clock(), '9999-12-31T00:00:00+00:00', `${what} leaves the clock`);
+  }
+  await page.waitForFunction(() => (localStorage.getItem('closeout-sandbox.session.v1') ?? '').includes('"clock":"9999-12-31T00:00:00+00:00"'));
+  await page.reload();
+  await page.getByTestId('step-10').waitFor({ timeout: 30_000 });
+  assert.equal(await clock(), '9999-12-31T00:00:00+00:00', 'a reload keeps the clock');
+  assert.equal(await page.getByTestId('storage-banner').count(), 0, 'the saved session opens');
+  await page.getByTestId('run-all').click();
+  await page.locator('[data-testid="step-10"]:not([data-state="pending"])').waitFor();
+  assert.ok(!(await stepStates(page)).includes('pending'), 'the flow runs at the last day');
+  assert.equal(await clock(), '9999-12-31T00:00:00+00:00');
+  await close();
+});
+
 test('time travel: a year on, retention has expired and the release is blocked', async () => {
   const { page, close } = await open();
   await page.getByTestId('run-all').click();

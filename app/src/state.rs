@@ -5,6 +5,7 @@ use crate::storage::{self, StorageState};
 use closeout_core::flow::{Session, StepError};
 use closeout_core::json::Value;
 use closeout_core::scenario::Scenario;
+use closeout_core::snapshot::{clock_after, ClockMove};
 use closeout_core::steps::StepId;
 use closeout_core::stored::Snapshot;
 use closeout_core::time::Timestamp;
@@ -228,21 +229,19 @@ impl AppState {
         ));
     }
 
-    /// Moves the clock; it only goes forward.
-    pub fn set_clock(&self, to: Timestamp) {
-        let now = self.clock.get_untracked();
-        if to < now {
-            self.warn(format!(
-                "The clock only moves forward; it is already {}.",
-                now.isoformat()
-            ));
-            return;
+    /// Moves the clock as the user asked; core refuses a move back or past the last moment a
+    /// timestamp holds, and then the clock stays where it was and the page says why.
+    pub fn set_clock(&self, to: ClockMove<'_>) {
+        match clock_after(self.clock.get_untracked(), to) {
+            Ok(to) => {
+                self.clock.set(to);
+                self.say(format!(
+                    "Clock moved to {}. Rerun retention health (step 6) and check the decision.",
+                    to.isoformat()
+                ));
+            }
+            Err(refused) => self.warn(refused.to_string()),
         }
-        self.clock.set(to);
-        self.say(format!(
-            "Clock moved to {}. Rerun retention health (step 6) and check the decision.",
-            to.isoformat()
-        ));
     }
 }
 

@@ -128,7 +128,7 @@ pub fn load(text: &str) -> Result<Snapshot, StoredError> {
         .get("inputs")
         .cloned()
         .unwrap_or_else(|| scenario.inputs.clone());
-    let clock = Timestamp::parse(payload.str_at("clock")).unwrap_or(scenario.generated_at);
+    let clock = stored_clock(&payload)?;
     let role = Role::from_id(payload.str_at("role")).unwrap_or(Role::ReleaseManager);
     // Sessions saved before share links have no history; they load, but cannot be shared.
     let history = match payload.get("history") {
@@ -140,6 +140,23 @@ pub fn load(text: &str) -> Result<Snapshot, StoredError> {
         session: Session::restore(scenario, inputs, log, statuses, history),
         clock,
         role,
+    })
+}
+
+/// The payload's clock. One that is missing or cannot be read is damage to report, never a reason to
+/// put the clock back at the scenario's start: that would quietly change the session the user saved.
+fn stored_clock(payload: &Value) -> Result<Timestamp, StoredError> {
+    let clock = payload
+        .get("clock")
+        .ok_or_else(|| StoredError::Corrupted("it has no clock".into()))?;
+    let text = clock.as_str().ok_or_else(|| {
+        StoredError::Corrupted(format!(
+            "its clock {} is not a date or time",
+            json::compact_string(clock)
+        ))
+    })?;
+    Timestamp::read(text).map_err(|problem| {
+        StoredError::Corrupted(format!("its clock {text:?} cannot be read: {problem}"))
     })
 }
 
@@ -245,5 +262,74 @@ mod tests {
             load(&envelope(0, payload)),
             Err(StoredError::Corrupted("unknown format version 0".into()))
         );
+    }
+
+    #[test]
+    fn a_clock_at_the_last_moment_a_timestamp_holds_loads_back_unchanged() {
+        for last in ["9999-12-31T00:00:00Z", "9999-12-31T23:59:59Z"] {
+            let mut original = snapshot();
+            original
+                .move_clock(crate::snapshot::ClockMove::ToChosen(last))
+                .unwrap();
+            let loaded = load(&save(&original)).unwrap();
+            assert_eq!(loaded.clock, original.clock, "{last}");
+            assert!(loaded == original, "{last}: the loaded session differs");
+            assert_eq!(save(&loaded), save(&original));
+        }
+        let mut at_max = snapshot();
+        at_max.clock = Timestamp::MAX;
+        assert_eq!(load(&save(&at_max)).unwrap().clock, Timestamp::MAX);
+    }
+
+    #[test]
+    fn a_clock_that_cannot_be_read_is_refused_not_reset_to_the_scenario_start() {
+        let payload = payload_of(&save(&snapshot()));
+        for (clock, problem) in [
+            (
+                Value::from("10000-01-01T00:00:00+00:00"),
+                "its clock \"10000-01-01T00:00:00+00:00\" cannot be read: it is past 31 December 9999 (23:59:59 UTC), the last moment a record's timestamp can hold",
+            ),
+            (
+                Value::from("tomorrow"),
+                "its clock \"tomorrow\" cannot be read: it is not a date or time written as 2026-05-31 or 2026-05-31T08:30:00Z",
+            ),
+            (
+                Value::from(20_260_531_i64),
+                "its clock 20260531 is not a date or time",
+            ),
+        ] {
+            let mut damaged = payload.clone();
+            damaged.set("clock", clock);
+            assert_eq!(
+                load(&envelope(VERSION, damaged)),
+                Err(StoredError::Corrupted(problem.into()))
+            );
+        }
+        let mut missing = payload;
+        assert!(missing.remove("clock").is_some());
+        let refused = load(&envelope(VERSION, missing)).unwrap_err();
+        assert_eq!(
+            refused.to_string(),
+            "the saved session is corrupted: it has no clock"
+        );
+    }
+
+    #[test]
+    fn a_session_run_at_the_last_second_a_timestamp_holds_saves_and_loads_back() {
+        let scenario = Scenario::built_in("accepted-risk").unwrap();
+        let mut original = Snapshot::start(scenario);
+        original
+            .move_clock(crate::snapshot::ClockMove::ToChosen("9999-12-31T23:59:59Z"))
+            .unwrap();
+        original.session.run_remaining(original.clock);
+        let statuses: Vec<_> = original
+            .session
+            .statuses()
+            .iter()
+            .map(|s| s.is_pending())
+            .collect();
+        assert_eq!(statuses, vec![false; 10], "every step ran");
+        let loaded = load(&save(&original)).unwrap();
+        assert!(loaded == original, "the loaded session differs");
     }
 }

@@ -93,6 +93,8 @@ pub fn session(records: usize) -> Result<(Session, Timestamp), SyntheticError> {
         ),
     ];
     loop {
+        // Internal and bounded: an hour a cycle from 2026, about ten records a cycle; the eight
+        // millennia left before Timestamp::MAX are some 700 million records away.
         now = now.plus_minutes(60);
         for (step, role, input) in &cycle {
             if grower.run(*step, *role, input, now)? {

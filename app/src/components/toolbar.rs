@@ -2,7 +2,7 @@
 
 use super::app_state;
 use closeout_core::scenario::BUILT_IN;
-use closeout_core::time::Timestamp;
+use closeout_core::snapshot::ClockMove;
 use closeout_core::Role;
 use leptos::prelude::*;
 
@@ -26,13 +26,9 @@ pub fn Toolbar() -> impl IntoView {
     };
     let days = RwSignal::new(1i64);
     let chosen_date = RwSignal::new(String::new());
-    let advance = move |_| {
-        let to = state.clock.get_untracked().plus_days(days.get_untracked());
-        state.set_clock(to);
-    };
-    let set_date = move |_| match Timestamp::parse(&chosen_date.get_untracked()) {
-        Some(to) => state.set_clock(to),
-        None => state.warn("Choose a date to move the clock to."),
+    let advance = move |_| state.set_clock(ClockMove::ForwardDays(days.get_untracked()));
+    let set_date = move |_| {
+        chosen_date.with_untracked(|chosen| state.set_clock(ClockMove::ToChosen(chosen)));
     };
     view! {
         <section class="toolbar" aria-label="Session controls">
