@@ -299,31 +299,7 @@ pub fn verify_chain(chain: &Value) -> Result<ChainReport, ChainError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::flow::Session;
-    use crate::scenario::Scenario;
-
-    fn ran() -> Session {
-        let scenario = Scenario::built_in("ready").unwrap();
-        let now = scenario.generated_at;
-        let mut session = Session::start(scenario);
-        session.run_remaining(now);
-        session
-    }
-
-    /// The chain cut after its first `keep` entries, with `entry_count` and `head_digest` mended.
-    fn cut(chain: &Value, keep: usize) -> Value {
-        let entries = chain.get("entries").and_then(Value::as_array).unwrap();
-        let kept = entries[..keep].to_vec();
-        let head = kept
-            .last()
-            .map_or(GENESIS, |e| e.str_at("entry_digest"))
-            .to_string();
-        let mut cut = chain.clone();
-        cut.set("entry_count", Value::from(keep));
-        cut.set("head_digest", Value::from(head));
-        cut.set("entries", Value::Array(kept));
-        cut
-    }
+    use crate::verification::fixtures::{cut, ran};
 
     #[test]
     fn a_finished_session_ends_with_its_final_decision() {

@@ -4,6 +4,7 @@
 use crate::evidence::GENESIS;
 use crate::flow::Session;
 use crate::json::{pretty_string, Value};
+use crate::record::RecordKind;
 use crate::scenario::Scenario;
 
 /// A session of the `ready` scenario with all ten steps run.
@@ -39,4 +40,14 @@ pub fn cut(chain: &Value, keep: usize) -> Value {
     cut.set("head_digest", Value::from(head));
     cut.set("entries", Value::Array(kept));
     cut
+}
+
+/// The session's latest artifact bundle as the `.zip` a user downloads.
+pub fn bundle_zip_of(session: &Session) -> Vec<u8> {
+    let record = &session
+        .log()
+        .latest(RecordKind::ArtifactBundle, session.release_record_ref())
+        .unwrap()
+        .record;
+    crate::bundle::bundle_zip(record).unwrap()
 }

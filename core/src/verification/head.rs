@@ -81,10 +81,9 @@ pub fn verify_file_against(bytes: &[u8], expected: &ExpectedHead) -> FileVerific
 
 #[cfg(test)]
 mod tests {
-    use super::super::fixtures::{chain_bytes, chain_value, cut, ran};
+    use super::super::fixtures::{bundle_zip_of, chain_bytes, chain_value, cut, ran};
     use super::*;
     use crate::json::pretty_string;
-    use crate::record::RecordKind;
 
     #[test]
     fn a_head_is_64_lowercase_hex_digits() {
@@ -188,13 +187,7 @@ mod tests {
     fn a_bundle_has_no_head_to_compare_and_a_broken_chain_stays_broken() {
         let session = ran();
         let expected = ExpectedHead::parse(session.head_digest()).unwrap();
-        let record = session
-            .log()
-            .latest(RecordKind::ArtifactBundle, session.release_record_ref())
-            .unwrap()
-            .record
-            .clone();
-        let zip = crate::bundle::bundle_zip(&record).unwrap();
+        let zip = bundle_zip_of(&session);
         let outcome = verify_file_against(&zip, &expected);
         assert_eq!(outcome, FileVerification::NoHeadToCompare);
         assert_eq!(

@@ -6,7 +6,7 @@
 
 mod comparison;
 #[cfg(test)]
-mod fixtures;
+pub(crate) mod fixtures;
 mod head;
 
 pub use comparison::{compare_chains, ChainComparison};
@@ -194,11 +194,10 @@ pub fn verify_file(bytes: &[u8]) -> FileVerification {
 
 #[cfg(test)]
 mod tests {
-    use super::fixtures::{chain_bytes, chain_value, cut, ran};
+    use super::fixtures::{bundle_zip_of, chain_bytes, chain_value, cut, ran};
     use super::*;
     use crate::evidence::EvidenceLog;
     use crate::json::{pretty_string, Value};
-    use crate::record::RecordKind;
 
     #[test]
     fn an_intact_chain_says_how_long_it_is_and_its_head() {
@@ -218,13 +217,7 @@ mod tests {
     #[test]
     fn an_intact_bundle_names_itself_and_counts_its_files() {
         let session = ran();
-        let record = session
-            .log()
-            .latest(RecordKind::ArtifactBundle, session.release_record_ref())
-            .unwrap()
-            .record
-            .clone();
-        let zip = crate::bundle::bundle_zip(&record).unwrap();
+        let zip = bundle_zip_of(&session);
         let report = verify_zip(&zip).unwrap();
         let outcome = verify_file(&zip);
         assert_eq!(
@@ -263,13 +256,7 @@ mod tests {
     #[test]
     fn a_changed_zip_is_tampered_and_a_cut_one_unreadable() {
         let session = ran();
-        let record = session
-            .log()
-            .latest(RecordKind::ArtifactBundle, session.release_record_ref())
-            .unwrap()
-            .record
-            .clone();
-        let zip = crate::bundle::bundle_zip(&record).unwrap();
+        let zip = bundle_zip_of(&session);
         let cut = verify_file(&zip[..zip.len() / 2]);
         assert!(matches!(cut, FileVerification::Unreadable(_)));
         assert_eq!(
@@ -372,13 +359,7 @@ mod tests {
     #[test]
     fn a_bundle_or_a_broken_chain_has_no_warning_and_no_chain() {
         let session = ran();
-        let record = session
-            .log()
-            .latest(RecordKind::ArtifactBundle, session.release_record_ref())
-            .unwrap()
-            .record
-            .clone();
-        let zip = crate::bundle::bundle_zip(&record).unwrap();
+        let zip = bundle_zip_of(&session);
         let outcome = verify_file(&zip);
         assert_eq!((outcome.warning(), outcome.chain()), (None, None));
         let outcome = verify_file(b"{not json");
