@@ -152,7 +152,7 @@ fn start(name: &str) -> Result<(Session, Timestamp), String> {
 fn run_steps_before(session: &mut Session, until: StepId, at: Timestamp) -> Result<(), StepError> {
     for step in StepId::ALL.into_iter().take_while(|step| *step != until) {
         let input = session.input_for(step);
-        session.run_step(step, step.owner(), &input, at)?;
+        session.run_step_by_owners(step, &input, at)?;
     }
     Ok(())
 }
@@ -211,10 +211,9 @@ pub fn preset(id: &str) -> Result<(Snapshot, String), String> {
             run_steps_before(&mut session, StepId::RetryWorker, at).map_err(error)?;
             let mut live = session.input_for(StepId::RetryWorker);
             live.set("dry_run", Value::from(false));
-            live.set(
-                "approved_by",
-                Value::from("release-manager approval CHG-DEMO"),
-            );
+            session
+                .run_step(StepId::RetryWorker, Role::ReleaseManager, &live, at)
+                .map_err(error)?;
             let refusal =
                 match session.run_step(StepId::RetryWorker, Role::PlatformOwner, &live, at) {
                     Err(refused) => refused.to_string(),

@@ -120,9 +120,9 @@ mod tests {
         }
         for step in steps {
             let input = session.input_for(step);
-            let _ = session.run_step(step, step.owner(), &input, now);
+            let _ = session.run_step_by_owners(step, &input, now);
         }
-        let facts = facts_from_log(session.log(), session.release_record_ref(), None);
+        let facts = facts_from_log(session.log(), session.release_record_ref());
         escalations(&facts, regulated, now.plus_days(days_later))
             .into_iter()
             .map(|e| (e.to, e.code))

@@ -1,5 +1,6 @@
 //! The five roles (`docs/domain.md#1-roles`) and what each may do.
 
+use crate::json::Value;
 use std::fmt;
 
 /// A person's role in the closeout (`docs/domain.md#1-roles`). The id strings are the spec's.
@@ -49,9 +50,113 @@ impl Role {
         }
     }
 
+    /// The role's place in [`Role::ALL`].
+    pub fn index(self) -> usize {
+        match self {
+            Role::ReleaseManager => 0,
+            Role::PlatformOwner => 1,
+            Role::SecurityArchitect => 2,
+            Role::Auditor => 3,
+            Role::TrialOwner => 4,
+        }
+    }
+
     /// Parses a role id; `None` for anything that is not one of the five ids.
     pub fn from_id(id: &str) -> Option<Role> {
         Role::ALL.into_iter().find(|role| role.id() == id)
+    }
+}
+
+/// Each role's identity in a session (D-12): what every `*_by` field of a record the role appends holds.
+/// The scenario gives them (`identities`); a role it leaves out is `demo-{role id}`. No two roles share
+/// one, so a record's identity always names exactly one role.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Identities([String; 5]);
+
+/// Why a set of identities was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IdentityError {
+    /// A key that is not one of the five role ids.
+    UnknownRole(String),
+    /// An identity that is not a non-empty string.
+    NotAName(Role),
+    /// Two roles given the same identity.
+    Shared {
+        identity: String,
+        first: Role,
+        second: Role,
+    },
+}
+
+impl fmt::Display for IdentityError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            IdentityError::UnknownRole(key) => write!(
+                f,
+                "{key:?} is not a role; the roles are release-manager, platform-owner, security-architect, auditor and trial-owner"
+            ),
+            IdentityError::NotAName(role) => {
+                write!(f, "the {} needs an identity: a non-empty name", role.title().to_lowercase())
+            }
+            IdentityError::Shared {
+                identity,
+                first,
+                second,
+            } => write!(
+                f,
+                "the {} and the {} share the identity {identity:?}; give each role its own, so a record always names who acted",
+                first.title().to_lowercase(),
+                second.title().to_lowercase()
+            ),
+        }
+    }
+}
+
+impl Identities {
+    /// `demo-{role id}` for every role.
+    pub fn demo() -> Identities {
+        Identities(Role::ALL.map(|role| format!("demo-{}", role.id())))
+    }
+
+    /// Reads `{role id: identity}`; a role left out keeps its demo identity.
+    pub fn from_value(value: &Value) -> Result<Identities, IdentityError> {
+        let mut identities = Identities::demo();
+        for (key, identity) in value.as_object().unwrap_or_default() {
+            let role = Role::from_id(key).ok_or_else(|| IdentityError::UnknownRole(key.clone()))?;
+            let name = identity
+                .as_str()
+                .map(str::trim)
+                .filter(|name| !name.is_empty())
+                .ok_or(IdentityError::NotAName(role))?;
+            identities.0[role.index()] = name.to_string();
+        }
+        for (i, first) in Role::ALL.into_iter().enumerate() {
+            for second in Role::ALL.into_iter().skip(i + 1) {
+                if identities.of(first) == identities.of(second) {
+                    return Err(IdentityError::Shared {
+                        identity: identities.of(first).to_string(),
+                        first,
+                        second,
+                    });
+                }
+            }
+        }
+        Ok(identities)
+    }
+
+    /// `{role id: identity}`, in the roles' order.
+    pub fn to_value(&self) -> Value {
+        Value::object(Role::ALL.map(|role| (role.id(), Value::from(self.of(role)))))
+    }
+
+    /// The role's identity.
+    pub fn of(&self, role: Role) -> &str {
+        &self.0[role.index()]
+    }
+
+    /// The role whose identity this is.
+    pub fn role_of(&self, identity: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|role| self.of(*role) == identity)
     }
 }
 
@@ -72,5 +177,30 @@ mod tests {
         }
         assert_eq!(Role::from_id("admin"), None);
         assert_eq!(Role::from_id("Release-Manager"), None);
+        for (index, role) in Role::ALL.into_iter().enumerate() {
+            assert_eq!(role.index(), index);
+        }
+    }
+
+    #[test]
+    fn identities_default_to_demo_names_and_are_never_shared() {
+        let demo = Identities::demo();
+        assert_eq!(demo.of(Role::SecurityArchitect), "demo-security-architect");
+        assert_eq!(demo.role_of("demo-auditor"), Some(Role::Auditor));
+        let given = crate::json::parse(r#"{"auditor": "ines.audit"}"#).unwrap();
+        let identities = Identities::from_value(&given).unwrap();
+        assert_eq!(identities.of(Role::Auditor), "ines.audit");
+        assert_eq!(identities.of(Role::ReleaseManager), "demo-release-manager");
+        assert_eq!(Identities::from_value(&identities.to_value()), Ok(identities));
+        let shared = crate::json::parse(r#"{"auditor": "sam", "trial-owner": "sam"}"#).unwrap();
+        let error = Identities::from_value(&shared).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "the auditor and the trial owner share the identity \"sam\"; give each role its own, so a record always names who acted"
+        );
+        let unknown = crate::json::parse(r#"{"admin": "root"}"#).unwrap();
+        assert!(matches!(Identities::from_value(&unknown), Err(IdentityError::UnknownRole(_))));
+        let empty = crate::json::parse(r#"{"auditor": " "}"#).unwrap();
+        assert_eq!(Identities::from_value(&empty), Err(IdentityError::NotAName(Role::Auditor)));
     }
 }

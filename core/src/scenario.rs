@@ -6,6 +6,7 @@ use crate::flow::inputs;
 use crate::guard::{check_value, UnsafeValue};
 use crate::input::{Fields, InputError};
 use crate::json::{self, JsonError, Value};
+use crate::roles::{IdentityError, Identities};
 use crate::time::Timestamp;
 use std::fmt;
 
@@ -33,6 +34,8 @@ pub struct Scenario {
     pub generated_at: Timestamp,
     /// Whether the scenario's evidence is regulated (legal hold expected).
     pub regulated_evidence: bool,
+    /// Each role's identity (D-12): what every `*_by` field of a record that role appends holds.
+    pub identities: Identities,
     /// The upstream evidence section, validated.
     pub upstream: Value,
     /// The operator's inputs for each step, by step key, validated.
@@ -121,6 +124,26 @@ impl Scenario {
             reference.opt_str("retention_until")?;
             reference.bool("legal_hold")?;
         }
+        let identities = match document.get("identities") {
+            None | Some(Value::Null) => Identities::demo(),
+            Some(value) if value.as_object().is_some() => {
+                Identities::from_value(value).map_err(|error| {
+                    let path = match &error {
+                        IdentityError::NotAName(role) => format!("$.identities.{}", role.id()),
+                        _ => "$.identities".to_string(),
+                    };
+                    ScenarioError::Invalid(InputError {
+                        path,
+                        problem: error.to_string(),
+                    })
+                })?
+            }
+            Some(_) => {
+                return Err(root
+                    .error("identities", "must be an object: {role id: identity}")
+                    .into())
+            }
+        };
         let inputs_value = root.present("inputs")?;
         let inputs = Fields::new(inputs_value, "$.inputs")?;
         inputs::validate_all(&inputs)?;
@@ -131,6 +154,7 @@ impl Scenario {
             release_record_ref: root.text("release_record_ref")?.to_string(),
             generated_at: root.time("generated_at")?,
             regulated_evidence: root.opt_bool("regulated_evidence")?.unwrap_or(false),
+            identities,
             upstream: upstream_value.clone(),
             inputs: inputs_value.clone(),
             document: document.clone(),

@@ -18,10 +18,9 @@ use std::fmt;
 use std::io::{Read, Write};
 
 /// The link format this build writes and reads.
-pub const SHARE_VERSION: u32 = 1;
+pub const SHARE_VERSION: u32 = 2;
 /// The action encoding of a [`SHARE_VERSION`] link's `history` (compact: inputs replay knows are left
 /// out). Shortening links is a new encoding and a new [`SHARE_VERSION`]; storage is not affected.
-const HISTORY_ENCODING: ActionEncoding = ActionEncoding::V1;
 /// The fragment's prefix: `#share=1.<data>`.
 pub const PREFIX: &str = "share=";
 /// The largest replay a link may carry, once inflated.
@@ -65,7 +64,9 @@ pub fn can_share(session: &Session) -> bool {
 /// The action encoding a link of this format carries (its `history`), if this build reads it.
 fn history_encoding(link_version: u32) -> Option<ActionEncoding> {
     match link_version {
+        // A version 1 link was made before actors were bound; its actions are migrated as they are read.
         1 => Some(ActionEncoding::V1),
+        2 => Some(ActionEncoding::V2),
         _ => None,
     }
 }
@@ -96,7 +97,7 @@ pub fn encode(snapshot: &Snapshot) -> String {
         ("role", Value::from(snapshot.role.id())),
         (
             "history",
-            action_log::to_compact_value(HISTORY_ENCODING, &session.scenario, session.history()),
+            action_log::to_compact_value(&session.scenario, session.history()),
         ),
     ]);
     let mut encoder = DeflateEncoder::new(Vec::new(), Compression::best());
@@ -206,7 +207,7 @@ mod tests {
     fn a_link_replays_to_the_same_records_and_digests() {
         let original = worked_session();
         let link = encode(&original);
-        assert!(link.starts_with("share=1."));
+        assert!(link.starts_with("share=2."));
         assert!(link.len() < 1500, "the link is {} characters", link.len());
         let opened = decode(&format!("#{link}")).unwrap();
         assert_eq!(opened.session.head_digest(), original.session.head_digest());
@@ -221,8 +222,8 @@ mod tests {
     #[test]
     fn newer_damaged_and_foreign_links_are_refused_clearly() {
         let link = encode(&worked_session());
-        let newer = link.replacen("share=1.", "share=2.", 1);
-        assert_eq!(decode(&newer).unwrap_err(), ShareError::NewerVersion(2));
+        let newer = link.replacen("share=2.", "share=3.", 1);
+        assert_eq!(decode(&newer).unwrap_err(), ShareError::NewerVersion(3));
         assert!(decode(&newer)
             .unwrap_err()
             .to_string()
@@ -239,7 +240,7 @@ mod tests {
     #[test]
     fn a_link_format_without_an_action_encoding_is_refused_not_guessed() {
         let link = encode(&worked_session());
-        let older = link.replacen("share=1.", "share=0.", 1);
+        let older = link.replacen("share=2.", "share=0.", 1);
         assert_eq!(
             decode(&older).unwrap_err(),
             ShareError::Malformed("unknown link format 0".into())

@@ -49,6 +49,15 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// An `accepted_risk` record's `risk_action` (D-14).
+    RiskAction {
+        Accepted => "accepted",
+        Changed => "changed",
+        Withdrawn => "withdrawn",
+    }
+}
+
+vocabulary! {
     /// The upstream release record attachment's `attachment_state`.
     AttachmentState {
         Attached => "attached",

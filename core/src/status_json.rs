@@ -1,5 +1,5 @@
 //! A step's status as JSON, written one way for the storage envelope and the CLI's run summary:
-//! `{"status": "pending" | "done" | "blocked", "reason": <why it is blocked, or null>}`.
+//! `{"status": "pending" | "done" | "blocked" | "waiting" | "stale", "reason": <why, or null>}`.
 
 use crate::flow::StepStatus;
 use crate::json::Value;
@@ -7,10 +7,7 @@ use crate::steps::STEPS;
 
 /// `{"status", "reason"}` for one step.
 pub fn status_value(status: &StepStatus) -> Value {
-    let reason = match status {
-        StepStatus::Blocked(reason) => Value::from(reason.as_str()),
-        StepStatus::Pending | StepStatus::Done => Value::Null,
-    };
+    let reason = status.reason().map_or(Value::Null, Value::from);
     Value::object([("status", Value::from(status.code())), ("reason", reason)])
 }
 
@@ -20,6 +17,9 @@ pub fn status_from_value(value: &Value) -> StepStatus {
     match value.str_at("status") {
         "done" => StepStatus::Done,
         "blocked" => StepStatus::Blocked(value.str_at("reason").to_string()),
+        "waiting" => StepStatus::Waiting(value.str_at("reason").to_string()),
+        // Stale is derived, never stored: a stored one is read as what was stored, done.
+        "stale" => StepStatus::Done,
         _ => StepStatus::Pending,
     }
 }

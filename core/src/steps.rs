@@ -57,7 +57,8 @@ pub struct Step {
     pub name: &'static str,
     /// The name where space is short (the flow diagram's boxes).
     pub short_name: &'static str,
-    /// The role that runs the step (`docs/domain.md#11-who-runs-each-step`).
+    /// The role that runs the step (`docs/domain.md#11-who-runs-each-step`); steps 4 and 9 take a second
+    /// role too (`flow::Act`).
     pub owner: Role,
     /// The key of the step's input in a scenario's `inputs` and in a session; `None`: it takes none.
     pub input_key: Option<&'static str>,
@@ -166,7 +167,11 @@ pub const STEPS: [Step; 10] = [
         short_name: "Retry worker",
         owner: Role::PlatformOwner,
         input_key: Some("retry_worker"),
-        records: &[record(RecordKind::WorkerRun), record(RecordKind::Execution)],
+        records: &[
+            record(RecordKind::WorkerRun),
+            record(RecordKind::Execution),
+            record(RecordKind::RedeliveryApproval),
+        ],
         rests_on: &[StepId::RetryPlan],
     },
     Step {
@@ -176,7 +181,10 @@ pub const STEPS: [Step; 10] = [
         short_name: "Final decision",
         owner: Role::ReleaseManager,
         input_key: Some("final_decision"),
-        records: &[record(RecordKind::FinalDecision)],
+        records: &[
+            record(RecordKind::FinalDecision),
+            record(RecordKind::AcceptedRisk),
+        ],
         rests_on: &[
             StepId::RetentionHealth,
             StepId::RetentionAlerts,

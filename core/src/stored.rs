@@ -22,10 +22,11 @@ pub use crate::snapshot::Snapshot;
 /// The envelope's `format`.
 pub const FORMAT: &str = "closeout-sandbox.session";
 /// The version this build writes. Older versions are migrated on load; newer ones are refused.
-pub const VERSION: i64 = 1;
+/// Version 2: a format 2 chain (entries name their actor, D-12) and version 2 actions.
+pub const VERSION: i64 = 2;
 /// The action encoding of a [`VERSION`] envelope's `history`. A new encoding here is a new
-/// [`VERSION`], with a [`migrate`] step that rewrites older histories.
-const HISTORY_ENCODING: ActionEncoding = ActionEncoding::V1;
+/// [`VERSION`], with a migration that rewrites older histories.
+const HISTORY_ENCODING: ActionEncoding = ActionEncoding::V2;
 
 /// Why stored data cannot be loaded. The raw data is never touched by loading.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,6 +41,8 @@ pub enum StoredError {
     Chain(ChainError),
     /// The stored scenario is not valid.
     Scenario(ScenarioError),
+    /// An older session that cannot be brought up to this version; the problem says why.
+    CannotMigrate(String),
 }
 
 impl fmt::Display for StoredError {
@@ -53,6 +56,7 @@ impl fmt::Display for StoredError {
             StoredError::DigestMismatch => write!(f, "the saved session does not match its digest: it was changed outside the sandbox"),
             StoredError::Chain(error) => write!(f, "the saved evidence chain does not verify: {error}"),
             StoredError::Scenario(error) => write!(f, "the saved scenario is not valid: {error}"),
+            StoredError::CannotMigrate(problem) => write!(f, "the saved session was written by an earlier version of the sandbox and cannot be brought up to this one: {problem}. Start a new session; the old one is left in storage untouched"),
         }
     }
 }
@@ -79,7 +83,7 @@ pub fn save(snapshot: &Snapshot) -> String {
         ("role", Value::from(snapshot.role.id())),
         (
             "history",
-            action_log::to_value(HISTORY_ENCODING, session.history()),
+            action_log::to_value(session.history()),
         ),
     ]);
     let envelope = Value::object([
@@ -93,6 +97,11 @@ pub fn save(snapshot: &Snapshot) -> String {
 
 /// Loads an envelope: checks format, version, digest, scenario and chain.
 pub fn load(text: &str) -> Result<Snapshot, StoredError> {
+    load_reporting(text).map(|(snapshot, _)| snapshot)
+}
+
+/// Loads an envelope as [`load`] does, with a sentence for the user when an older session was migrated.
+pub fn load_reporting(text: &str) -> Result<(Snapshot, Option<String>), StoredError> {
     let envelope = json::parse(text).map_err(|e| StoredError::Corrupted(e.to_string()))?;
     if envelope.get("format").and_then(Value::as_str) != Some(FORMAT) {
         return Err(StoredError::Corrupted(format!(
@@ -112,7 +121,15 @@ pub fn load(text: &str) -> Result<Snapshot, StoredError> {
     if envelope.get("digest").and_then(Value::as_str) != Some(digest(payload).as_str()) {
         return Err(StoredError::DigestMismatch);
     }
-    let payload = migrate(version, payload.clone())?;
+    match version {
+        VERSION => {}
+        1 => return migrate_v1(payload),
+        other => {
+            return Err(StoredError::Corrupted(format!(
+                "unknown format version {other}"
+            )))
+        }
+    }
     let scenario = Scenario::from_value(payload.get("scenario").cloned().unwrap_or(Value::Null))
         .map_err(StoredError::Scenario)?;
     let log = EvidenceLog::from_chain_value(payload.get("chain").unwrap_or(&Value::Null))
@@ -136,11 +153,14 @@ pub fn load(text: &str) -> Result<Snapshot, StoredError> {
             .map_err(|e| StoredError::Corrupted(e.to_string()))?,
         None => Vec::new(),
     };
-    Ok(Snapshot {
-        session: Session::restore(scenario, inputs, log, statuses, history),
-        clock,
-        role,
-    })
+    Ok((
+        Snapshot {
+            session: Session::restore(scenario, inputs, log, statuses, history),
+            clock,
+            role,
+        },
+        None,
+    ))
 }
 
 /// The payload's clock. One that is missing or cannot be read is damage to report, never a reason to
@@ -160,15 +180,42 @@ fn stored_clock(payload: &Value) -> Result<Timestamp, StoredError> {
     })
 }
 
-/// Brings an older payload up to [`VERSION`], history included (to [`HISTORY_ENCODING`]). Version 1
-/// is the first; later versions add steps here.
-fn migrate(version: i64, payload: Value) -> Result<Value, StoredError> {
-    match version {
-        1 => Ok(payload),
-        other => Err(StoredError::Corrupted(format!(
-            "unknown format version {other}"
-        ))),
+/// A version 1 session: its chain (format 1) is verified, then the session is rebuilt by replaying its
+/// actions, migrated to what each now takes, on its scenario, so every record names who acted (D-12). The
+/// stored chain cannot simply be carried over: its records say whatever was typed into `decided_by`.
+fn migrate_v1(payload: &Value) -> Result<(Snapshot, Option<String>), StoredError> {
+    let scenario = Scenario::from_value(payload.get("scenario").cloned().unwrap_or(Value::Null))
+        .map_err(StoredError::Scenario)?;
+    crate::evidence::verify_chain(payload.get("chain").unwrap_or(&Value::Null))
+        .map_err(StoredError::Chain)?;
+    let clock = stored_clock(payload)?;
+    let role = Role::from_id(payload.str_at("role")).unwrap_or(Role::ReleaseManager);
+    let history = payload.get("history").ok_or_else(|| {
+        StoredError::CannotMigrate(
+            "it was saved before the sandbox kept the actions that made it, so they cannot be replayed"
+                .into(),
+        )
+    })?;
+    let actions = action_log::from_value(ActionEncoding::V1, history, "$.history")
+        .map_err(|e| StoredError::Corrupted(e.to_string()))?;
+    let mut session = Session::start(scenario);
+    for (index, action) in actions.iter().enumerate() {
+        session.apply(action).map_err(|error| {
+            StoredError::CannotMigrate(format!("action {index} no longer runs: {error}"))
+        })?;
     }
+    let note = format!(
+        "Your saved session was written before records named who acted. It was rebuilt by replaying its {} action(s) under the current rules: every record now names the role that appended it, step 4's decision is the security architect's, and an accepted risk is a record of its own.",
+        actions.len()
+    );
+    Ok((
+        Snapshot {
+            session,
+            clock,
+            role,
+        },
+        Some(note),
+    ))
 }
 
 #[cfg(test)]
@@ -202,8 +249,8 @@ mod tests {
         let text = save(&snapshot());
         assert!(matches!(load("{not json"), Err(StoredError::Corrupted(_))));
         assert!(matches!(load("{}"), Err(StoredError::Corrupted(_))));
-        let newer = text.replacen("\"version\":1", "\"version\":2", 1);
-        assert!(matches!(load(&newer), Err(StoredError::NewerVersion(2))));
+        let newer = text.replacen("\"version\":2", "\"version\":3", 1);
+        assert!(matches!(load(&newer), Err(StoredError::NewerVersion(3))));
         let edited = text.replacen("\"approved\"", "\"denied\"", 1);
         assert_ne!(edited, text);
         assert_eq!(load(&edited), Err(StoredError::DigestMismatch));
@@ -242,10 +289,7 @@ mod tests {
         let payload = payload_of(&save(&original));
         assert_eq!(
             payload.get("history"),
-            Some(&action_log::to_value(
-                ActionEncoding::V1,
-                original.session.history()
-            ))
+            Some(&action_log::to_value(original.session.history()))
         );
         let mut damaged = payload;
         damaged.set("history", Value::object([("a", Value::from("run"))]));

@@ -9,6 +9,7 @@
 //! log holds at least the number asked for, so `records(10)` is the seeded upstream evidence plus the
 //! first steps.
 
+use crate::flow::Act;
 use crate::flow::{Session, StepError};
 use crate::json::Value;
 use crate::roles::Role;
@@ -58,12 +59,18 @@ pub fn session(records: usize) -> Result<(Session, Timestamp), SyntheticError> {
     // The closeout itself: the ten steps as their owners, with the scenario's inputs.
     for step in StepId::ALL {
         let input = grower.session.input_for(step);
-        if grower.run(step, step.owner(), &input, now)? {
-            return Ok((session, now));
+        // Each act as its role (step 4: request and decision); a dry run needs no approval.
+        for &(role, act) in Act::of_step(step) {
+            if act == Act::ApproveRedelivery {
+                continue;
+            }
+            if grower.run(step, role, &input, now)? {
+                return Ok((session, now));
+            }
         }
     }
     // Its operating life, one cycle an hour.
-    let cycle: [(StepId, Role, Value); 7] = [
+    let cycle: [(StepId, Role, Value); 8] = [
         (
             StepId::CloseoutSummary,
             Role::ReleaseManager,
@@ -75,6 +82,8 @@ pub fn session(records: usize) -> Result<(Session, Timestamp), SyntheticError> {
             grower.session.input_for(StepId::RetryPlan),
         ),
         (StepId::RetryWorker, Role::PlatformOwner, worker(true)),
+        // A live redelivery rests on the release manager's approval of the plan (D-13).
+        (StepId::RetryWorker, Role::ReleaseManager, worker(false)),
         (StepId::RetryWorker, Role::PlatformOwner, worker(false)),
         (
             StepId::RetentionHealth,
@@ -145,14 +154,6 @@ fn worker(dry_run: bool) -> Value {
         ("interval_minutes", Value::from(60i64)),
         ("max_retry_deliveries", Value::from(5i64)),
         ("dry_run", Value::from(dry_run)),
-        (
-            "approved_by",
-            if dry_run {
-                Value::Null
-            } else {
-                Value::from("synthetic-release-manager")
-            },
-        ),
     ])
 }
 

@@ -23,7 +23,7 @@ pub fn task(step: StepId) -> &'static str {
         StepId::CloseoutSummary => {
             "Run step 3: close the summary and deliver it; note which provider failed."
         }
-        StepId::RetentionReview => "Approve the retention review as the release manager (step 4).",
+        StepId::RetentionReview => "Request the retention review as the release manager, then approve it as the security architect (step 4).",
         StepId::ArtifactBundle => "Produce the closeout artifact bundle for the auditor (step 5).",
         StepId::RetentionHealth => "Run retention health (step 6) and read its findings.",
         StepId::RetentionAlerts => "Send the retention alerts as the platform owner (step 7).",
@@ -144,7 +144,9 @@ pub fn task_done(session: &Session, step: StepId) -> bool {
                     && session
                         .log()
                         .by_id(decision.str_at(field::REVIEW_ID))
-                        .is_some_and(|r| r.record.str_at(field::REQUESTED_BY) == "release-manager")
+                        .is_some_and(|r| {
+                            r.actor_role == crate::roles::Role::ReleaseManager
+                        })
             })
         }
         StepId::ArtifactBundle => has(RecordKind::ArtifactBundle),

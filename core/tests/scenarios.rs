@@ -16,10 +16,8 @@ fn run(name: &str) -> (Session, Timestamp) {
     let scenario = Scenario::built_in(name).unwrap();
     let now = scenario.generated_at;
     let mut session = Session::start(scenario);
-    for (step, result) in session.run_remaining(now) {
-        if let Err(error) = result {
-            println!("step {}: {error}", step.number());
-        }
+    for (run, error) in session.run_remaining(now).refused() {
+        println!("step {}: {error}", run.step.number());
     }
     (session, now)
 }
@@ -190,10 +188,11 @@ fn live_retry_needs_a_dry_run_first_then_redelivers() {
     let mut session = Session::start(scenario);
     for step in &StepId::ALL[..8] {
         let input = session.input_for(*step);
-        session.run_step(*step, step.owner(), &input, now).unwrap();
+        session.run_step_by_owners(*step, &input, now).unwrap();
     }
     let mut live = session.input_for(StepId::RetryWorker);
     live.set("dry_run", Value::from(false));
+    // A typed approver is no approval (D-12): without the release manager's record, a live run is refused.
     live.set("approved_by", Value::from("release-manager approval CHG-1"));
     let error = session
         .run_step(StepId::RetryWorker, Role::PlatformOwner, &live, now)
@@ -203,6 +202,13 @@ fn live_retry_needs_a_dry_run_first_then_redelivers() {
     session
         .run_step(StepId::RetryWorker, Role::PlatformOwner, &dry, now)
         .unwrap();
+    let error = session
+        .run_step(StepId::RetryWorker, Role::PlatformOwner, &live, now)
+        .unwrap_err();
+    assert!(error.to_string().contains("release manager's approval"), "{error}");
+    session
+        .run_step(StepId::RetryWorker, Role::ReleaseManager, &live, now)
+        .unwrap();
     let later = now.plus_minutes(30);
     let outcome = session
         .run_step(StepId::RetryWorker, Role::PlatformOwner, &live, later)
@@ -211,6 +217,13 @@ fn live_retry_needs_a_dry_run_first_then_redelivers() {
         outcome.blocked_reason, None,
         "fail_once redelivers on the second call"
     );
+    // The run names the approver its approval record names, not the typed one.
+    let run = session
+        .log()
+        .latest(closeout_core::record::RecordKind::WorkerRun, session.release_record_ref())
+        .unwrap();
+    assert_eq!(run.record.str_at("approved_by"), "demo-release-manager");
+    assert_eq!(run.actor_role, Role::PlatformOwner);
     // With the webhook redelivered, health no longer warns about the failed delivery.
     session
         .run_step(

@@ -1,7 +1,9 @@
 //! The facts the release decision reads, gathered from a live session's latest records.
 
 use crate::evidence::EvidenceLog;
+use crate::flow::governance::current_risk;
 use crate::flow::inputs::AcceptedRisk;
+use crate::roles::Role;
 use crate::flow::{closeout_deliveries, summary_delivery_state};
 use crate::json::Value;
 use crate::record::{field, RecordKind};
@@ -73,6 +75,11 @@ pub struct Facts {
     pub worker_runs: Vec<WorkerFacts>,
     pub alert: Option<AlertFacts>,
     pub accepted_risk: Option<AcceptedRisk>,
+    /// The `accepted_risk` record it comes from (a live log; a package's risk has none).
+    pub accepted_risk_id: Option<String>,
+    /// Who recorded it, where the records say (a live log): an exception for a critical finding counts
+    /// only when the security architect recorded it (D-13). `None` for a package, which names no actor.
+    pub accepted_risk_role: Option<Role>,
     /// Whether the retention review asked for legal hold.
     pub legal_hold: Option<bool>,
     /// Whether an alert delivery failed for the latest health report.
@@ -94,17 +101,19 @@ impl Facts {
 }
 
 /// Gathers the facts from the latest records for a release record ref (D-9).
-pub fn facts_from_log(
-    log: &EvidenceLog,
-    reference: &str,
-    accepted_risk: Option<AcceptedRisk>,
-) -> Facts {
+pub fn facts_from_log(log: &EvidenceLog, reference: &str) -> Facts {
     let latest = |kind| log.latest(kind, reference);
+    let risk = current_risk(log, reference);
     let mut facts = Facts {
-        accepted_risk,
+        accepted_risk_id: risk.as_ref().map(|(entry, _)| entry.id().to_string()),
+        accepted_risk_role: risk.as_ref().map(|(entry, _)| entry.actor_role),
+        accepted_risk: risk.map(|(_, risk)| risk),
         evidence_refs: vec![Vec::new(); 10],
         ..Facts::default()
     };
+    if let Some(id) = facts.accepted_risk_id.clone() {
+        facts_cite(&mut facts.evidence_refs, 10, &id);
+    }
     let mut cite = |criterion: usize, id: &str| facts_cite(&mut facts.evidence_refs, criterion, id);
 
     if let Some(bundle) = latest(RecordKind::ReadinessBundle) {
@@ -250,7 +259,36 @@ pub fn facts_from_log(
             cite(9, run.id());
         }
     }
+    cite_what_made_a_criterion_unneeded(log, reference, &mut facts);
     facts
+}
+
+/// A criterion that nothing failed only because its step had nothing to do cites the record that says
+/// so, so a passing criterion always names evidence (D-15): alerts for a healthy report (criterion 7),
+/// retries when no delivery failed or no retry was decided (criteria 8 and 9).
+fn cite_what_made_a_criterion_unneeded(log: &EvidenceLog, reference: &str, facts: &mut Facts) {
+    let healthy = facts
+        .health
+        .as_ref()
+        .is_some_and(|h| h.state == Some(HealthLevel::Healthy));
+    if facts.evidence_refs[6].is_empty() && healthy {
+        if let Some(health) = log.latest(RecordKind::RetentionHealth, reference) {
+            facts_cite(&mut facts.evidence_refs, 7, health.id());
+        }
+    }
+    let summary = log.latest(RecordKind::CloseoutSummary, reference);
+    if facts.evidence_refs[7].is_empty() && !facts.delivery_failed() {
+        if let Some(summary) = summary {
+            facts_cite(&mut facts.evidence_refs, 8, summary.id());
+        }
+    }
+    if facts.evidence_refs[8].is_empty() && !facts.retry_decisions.contains(&Some(RetryAction::Retry))
+    {
+        let cited: Vec<String> = facts.evidence_refs[7].clone();
+        for id in cited {
+            facts_cite(&mut facts.evidence_refs, 9, &id);
+        }
+    }
 }
 
 fn facts_cite(refs: &mut [Vec<String>], criterion: usize, id: &str) {
@@ -272,7 +310,7 @@ mod tests {
         let now = scenario.generated_at;
         let mut session = Session::start(scenario);
         session.run_remaining(now);
-        facts_from_log(session.log(), session.release_record_ref(), None)
+        facts_from_log(session.log(), session.release_record_ref())
     }
 
     #[test]

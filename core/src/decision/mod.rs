@@ -30,6 +30,8 @@ pub struct Decision {
     pub criteria: Vec<Criterion>,
     pub evaluated_at: Timestamp,
     pub accepted_risk: Option<AcceptedRisk>,
+    /// The `accepted_risk` record the decision rests on (D-14); `None` for a package's risk or none.
+    pub accepted_risk_id: Option<String>,
 }
 
 impl Decision {
@@ -49,12 +51,7 @@ impl Decision {
     }
 }
 
-/// The decision for a live session's log.
-pub fn decide_log(
-    log: &EvidenceLog,
-    reference: &str,
-    accepted_risk: Option<&AcceptedRisk>,
-    now: Timestamp,
-) -> Decision {
-    decide(&facts_from_log(log, reference, accepted_risk.cloned()), now)
+/// The decision for a live session's log, with the accepted risk in force there (D-14).
+pub fn decide_log(log: &EvidenceLog, reference: &str, now: Timestamp) -> Decision {
+    decide(&facts_from_log(log, reference), now)
 }

@@ -6,6 +6,7 @@ use super::criteria::criteria;
 use super::facts::Facts;
 use super::{Decision, ReleaseState};
 use crate::flow::inputs::AcceptedRisk;
+use crate::roles::Role;
 use crate::states::{
     HealthLevel, ReadinessState, RetentionDecisionState, RetryAction, SignatureState,
 };
@@ -57,7 +58,13 @@ pub fn decide(facts: &Facts, now: Timestamp) -> Decision {
         None => blocking.push("retention_health_missing"),
         Some(health) => {
             if health.has(HealthLevel::Critical) {
+                // An exception for a critical finding is the security architect's (D-13): where the
+                // records name who recorded the risk, only theirs covers one.
+                let excepted_by_security = facts
+                    .accepted_risk_role
+                    .is_none_or(|role| role == Role::SecurityArchitect);
                 let covered = risk_valid
+                    && excepted_by_security
                     && facts.accepted_risk.as_ref().is_some_and(|r| {
                         r.external_ref
                             .as_deref()
@@ -116,7 +123,10 @@ pub fn decide(facts: &Facts, now: Timestamp) -> Decision {
             blocking.push("alert_not_delivered");
         }
     }
-    if blocking.is_empty() && !warnings.is_empty() {
+    // Every warning needs a current accepted risk (D-15). CAVRA checks this only when nothing else
+    // blocks; the sandbox checks it whenever there are warnings, so criterion 10 never passes with an
+    // expired or undocumented risk. The state is the same either way: blocked.
+    if !warnings.is_empty() {
         match (&facts.accepted_risk, risk_expiry) {
             (Some(_), Some(expiry)) if expiry <= now => blocking.push("accepted_risk_expired"),
             (Some(_), Some(_)) => {}
@@ -140,6 +150,7 @@ pub fn decide(facts: &Facts, now: Timestamp) -> Decision {
         criteria,
         evaluated_at: now,
         accepted_risk: facts.accepted_risk.clone(),
+        accepted_risk_id: facts.accepted_risk_id.clone(),
     }
 }
 

@@ -1,14 +1,48 @@
 //! The chain file, `evidence-chain.json`: writing a log to it, and reading and verifying one.
 
-use super::entry::{entry_digest_of, Entry, GENESIS};
+use super::binding::{self, Seen};
+use super::entry::{entry_digest_of, DigestedFields, Entry, GENESIS};
 use super::log::EvidenceLog;
 use crate::json::{digest, Value};
 use crate::record::{field, identity_of, RecordKind, CROSS_LINKS};
+use crate::roles::{Identities, Role};
 use std::collections::HashMap;
 use std::fmt;
 
-/// The schema of `evidence-chain.json`.
-pub const CHAIN_SCHEMA: &str = "closeout.evidence_chain.v1";
+/// The schema of `evidence-chain.json` this build writes: format 2, whose entries name the role that
+/// appended them (`actor_role`, D-12) and whose header names each role's identity (`actors`).
+pub const CHAIN_SCHEMA: &str = "closeout.evidence_chain.v2";
+/// The schema of a format 1 chain, written before actors were bound: read and verified, never written.
+pub const CHAIN_SCHEMA_V1: &str = "closeout.evidence_chain.v1";
+
+/// A chain file's format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChainFormat {
+    /// Entries without `actor_role`; `*_by` fields hold whatever was typed. Verifiable, but it cannot
+    /// say who appended each record.
+    V1,
+    /// Entries name the role that appended them, and verification checks every record against it.
+    V2,
+}
+
+impl ChainFormat {
+    /// The format's number, as reports print it.
+    pub fn number(self) -> u32 {
+        match self {
+            ChainFormat::V1 => 1,
+            ChainFormat::V2 => 2,
+        }
+    }
+
+    /// The format a chain file declares.
+    pub fn of(chain: &Value) -> Option<ChainFormat> {
+        match chain.get("schema_version").and_then(Value::as_str) {
+            Some(CHAIN_SCHEMA) => Some(ChainFormat::V2),
+            Some(CHAIN_SCHEMA_V1) => Some(ChainFormat::V1),
+            _ => None,
+        }
+    }
+}
 
 impl EvidenceLog {
     /// The chain file, `evidence-chain.json`.
@@ -16,6 +50,7 @@ impl EvidenceLog {
         Value::object([
             ("schema_version", Value::from(CHAIN_SCHEMA)),
             ("release_record_ref", Value::from(release_record_ref)),
+            ("actors", self.identities().to_value()),
             ("entry_count", Value::from(self.entries().len())),
             (
                 "head_digest",
@@ -32,12 +67,20 @@ impl EvidenceLog {
         ])
     }
 
-    /// Reads and verifies a chain file, returning the log it holds.
+    /// Reads and verifies a format 2 chain file, returning the log it holds. A format 1 chain verifies
+    /// (`verify_chain`) but is not read as a log: it cannot say who appended its records, so a session
+    /// is rebuilt from its actions instead (`stored`).
     pub fn from_chain_value(chain: &Value) -> Result<EvidenceLog, ChainError> {
-        verify_chain(chain)?;
+        let report = verify_chain(chain)?;
+        if report.format != ChainFormat::V2 {
+            return Err(ChainError::unreadable(format!(
+                "it is a format 1 chain ({CHAIN_SCHEMA_V1}), written before entries named who appended them; it verifies, but only a format 2 chain can be continued"
+            )));
+        }
+        let identities = chain_identities(chain)?;
         // Verification has just recomputed every digest, so the entries are taken as they are rather
         // than hashed a second time.
-        let mut log = EvidenceLog::new();
+        let mut log = EvidenceLog::with_identities(identities);
         for (seq, item) in chain
             .get("entries")
             .and_then(Value::as_array)
@@ -47,9 +90,12 @@ impl EvidenceLog {
         {
             let kind = RecordKind::from_name(item.str_at("kind"))
                 .ok_or_else(|| ChainError::unreadable("unknown kind"))?;
+            let actor_role = Role::from_id(item.str_at("actor_role"))
+                .ok_or_else(|| ChainError::unreadable("an entry names no role"))?;
             log.push(Entry {
                 seq,
                 kind,
+                actor_role,
                 record: item.get("record").cloned().unwrap_or(Value::Null),
                 record_digest: item.str_at("record_digest").to_string(),
                 prev_entry_digest: item.str_at("prev_entry_digest").to_string(),
@@ -58,6 +104,24 @@ impl EvidenceLog {
         }
         Ok(log)
     }
+}
+
+/// The `actors` of a format 2 chain.
+fn chain_identities(chain: &Value) -> Result<Identities, ChainError> {
+    let actors = chain
+        .get("actors")
+        .filter(|a| a.as_object().is_some())
+        .ok_or_else(|| ChainError::unreadable("$.actors must be an object naming each role's identity"))?;
+    for role in Role::ALL {
+        if actors.get(role.id()).and_then(Value::as_str).is_none() {
+            return Err(ChainError::unreadable(format!(
+                "$.actors.{} must be the {}'s identity",
+                role.id(),
+                role.title().to_lowercase()
+            )));
+        }
+    }
+    Identities::from_value(actors).map_err(|e| ChainError::unreadable(format!("$.actors: {e}")))
 }
 
 /// Why a chain does not verify.
@@ -102,6 +166,8 @@ impl std::error::Error for ChainError {}
 /// What a verified chain holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ChainReport {
+    /// The chain's format: a format 1 chain cannot say who appended its records.
+    pub format: ChainFormat,
     pub entries: usize,
     /// The last entry's `entry_digest` (64 zeros for an empty chain): the head to pin a copy to.
     pub head_digest: String,
@@ -159,11 +225,17 @@ impl ChainEnding {
 /// Verifies a chain file: every record's own id and hash from its material, every record and entry
 /// digest, every link to the previous entry, and every cross-link to an earlier record.
 pub fn verify_chain(chain: &Value) -> Result<ChainReport, ChainError> {
-    if chain.get("schema_version").and_then(Value::as_str) != Some(CHAIN_SCHEMA) {
-        return Err(ChainError::unreadable(format!(
-            "$.schema_version must be \"{CHAIN_SCHEMA}\""
-        )));
-    }
+    let format = ChainFormat::of(chain).ok_or_else(|| {
+        ChainError::unreadable(format!(
+            "$.schema_version must be \"{CHAIN_SCHEMA}\" (or \"{CHAIN_SCHEMA_V1}\" for a chain written before actors were bound)"
+        ))
+    })?;
+    let identities = match format {
+        ChainFormat::V2 => Some(chain_identities(chain)?),
+        ChainFormat::V1 => None,
+    };
+    // The digests cover the actors as this build writes them (every role, in the roles' order).
+    let actors_value = identities.as_ref().map(Identities::to_value);
     let entries = chain
         .get("entries")
         .and_then(Value::as_array)
@@ -173,7 +245,7 @@ pub fn verify_chain(chain: &Value) -> Result<ChainReport, ChainError> {
         .get("release_record_ref")
         .and_then(Value::as_str)
         .ok_or_else(|| ChainError::unreadable("$.release_record_ref must be a string"))?;
-    let mut seen: HashMap<String, (RecordKind, Value)> = HashMap::new();
+    let mut seen: Seen = HashMap::new();
     let mut entry_digests: Vec<String> = Vec::with_capacity(entries.len());
     let mut last_final_decision = None;
     for (index, item) in entries.iter().enumerate() {
@@ -204,13 +276,27 @@ pub fn verify_chain(chain: &Value) -> Result<ChainReport, ChainError> {
         if item.str_at("record_digest") != digest(record) {
             return Err(tampered("record_digest does not match the record".into()));
         }
-        let expected_entry = entry_digest_of(
-            item.get("seq").unwrap_or(&Value::Null),
-            item.get("kind").unwrap_or(&Value::Null),
+        let actor = match &identities {
+            Some(_) => Some(Role::from_id(item.str_at("actor_role")).ok_or_else(|| {
+                tampered(format!(
+                    "actor_role {:?} is not one of the five role ids",
+                    item.str_at("actor_role")
+                ))
+            })?),
+            None => None,
+        };
+        let expected_entry = entry_digest_of(&DigestedFields {
+            seq: item.get("seq").unwrap_or(&Value::Null),
+            kind: item.get("kind").unwrap_or(&Value::Null),
+            actor_role: match format {
+                ChainFormat::V2 => Some(item.get("actor_role").unwrap_or(&Value::Null)),
+                ChainFormat::V1 => None,
+            },
+            actors: actors_value.as_ref(),
             record,
-            item.get("record_digest").unwrap_or(&Value::Null),
-            item.get("prev_entry_digest").unwrap_or(&Value::Null),
-        );
+            record_digest: item.get("record_digest").unwrap_or(&Value::Null),
+            prev: item.get("prev_entry_digest").unwrap_or(&Value::Null),
+        });
         if item.str_at("entry_digest") != expected_entry {
             return Err(tampered("entry_digest does not match the entry".into()));
         }
@@ -260,6 +346,9 @@ pub fn verify_chain(chain: &Value) -> Result<ChainReport, ChainError> {
                 }
             }
         }
+        if let (Some(identities), Some(actor)) = (&identities, actor) {
+            binding::check(kind, actor, record, identities, &seen).map_err(tampered)?;
+        }
         seen.insert(id, (kind, record.clone()));
         if kind == RecordKind::FinalDecision {
             last_final_decision = Some(index);
@@ -289,6 +378,7 @@ pub fn verify_chain(chain: &Value) -> Result<ChainReport, ChainError> {
         }
     }
     Ok(ChainReport {
+        format,
         entries: entries.len(),
         head_digest,
         ending: ChainEnding::of(entries.len(), last_final_decision),
@@ -351,6 +441,7 @@ mod tests {
         // Records appended again after the decision: the chain stays intact, the decision is not last.
         for seq in [last - 1, last - 2] {
             let entry = log.entries()[seq].clone();
+            log.set_actor(entry.actor_role);
             log.append(entry.kind, entry.record);
         }
         let report = verify_chain(&log.to_chain_value(session.release_record_ref())).unwrap();

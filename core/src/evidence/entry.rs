@@ -2,6 +2,7 @@
 
 use crate::json::{digest, Value};
 use crate::record::RecordKind;
+use crate::roles::Role;
 
 /// The `prev_entry_digest` of the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -11,6 +12,8 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 pub struct Entry {
     pub seq: usize,
     pub kind: RecordKind,
+    /// The role that appended the record (D-12): the sandbox's sign-in when it was appended.
+    pub actor_role: Role,
     pub record: Value,
     pub record_digest: String,
     pub prev_entry_digest: String,
@@ -28,6 +31,7 @@ impl Entry {
         Value::object([
             ("seq", Value::from(self.seq)),
             ("kind", Value::from(self.kind.spec().name)),
+            ("actor_role", Value::from(self.actor_role.id())),
             ("record", self.record.clone()),
             ("record_digest", Value::from(&self.record_digest)),
             ("prev_entry_digest", Value::from(&self.prev_entry_digest)),
@@ -36,18 +40,32 @@ impl Entry {
     }
 }
 
-pub(super) fn entry_digest_of(
-    seq: &Value,
-    kind: &Value,
-    record: &Value,
-    record_digest: &Value,
-    prev: &Value,
-) -> String {
-    digest(&Value::object([
-        ("seq", seq.clone()),
-        ("kind", kind.clone()),
-        ("record", record.clone()),
-        ("record_digest", record_digest.clone()),
-        ("prev_entry_digest", prev.clone()),
-    ]))
+/// The fields an entry digest covers: every field of the entry but the digest itself, and (format 2)
+/// the chain's `actors`, so that no role's identity can be edited without breaking every entry. Both
+/// are `None` for a format 1 entry, which had neither.
+pub(super) struct DigestedFields<'a> {
+    pub seq: &'a Value,
+    pub kind: &'a Value,
+    pub actor_role: Option<&'a Value>,
+    pub actors: Option<&'a Value>,
+    pub record: &'a Value,
+    pub record_digest: &'a Value,
+    pub prev: &'a Value,
+}
+
+pub(super) fn entry_digest_of(fields: &DigestedFields<'_>) -> String {
+    let mut pairs = vec![
+        ("seq", fields.seq.clone()),
+        ("kind", fields.kind.clone()),
+        ("record", fields.record.clone()),
+        ("record_digest", fields.record_digest.clone()),
+        ("prev_entry_digest", fields.prev.clone()),
+    ];
+    if let Some(actor_role) = fields.actor_role {
+        pairs.push(("actor_role", actor_role.clone()));
+    }
+    if let Some(actors) = fields.actors {
+        pairs.push(("actors", actors.clone()));
+    }
+    digest(&Value::object(pairs))
 }

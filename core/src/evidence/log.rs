@@ -1,14 +1,15 @@
 //! The log itself: entries appended in order, indexed by id, by (kind, release) and by link, so that
 //! queries cost what they return and a failed step can be rolled back.
 
-use super::entry::{entry_digest_of, Entry, GENESIS};
+use super::entry::{entry_digest_of, DigestedFields, Entry, GENESIS};
 use crate::json::{digest, Value};
 use crate::record::{field, RecordKind};
+use crate::roles::{Identities, Role};
 use std::collections::HashMap;
 
 /// An append-only hash chain of records, with an index from id to position and one from (kind, release
 /// record ref) to positions, so "the latest record of a kind" never walks the log.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct EvidenceLog {
     entries: Vec<Entry>,
     by_id: HashMap<String, usize>,
@@ -16,6 +17,38 @@ pub struct EvidenceLog {
     by_link: HashMap<LinkKey, Vec<usize>>,
     /// For an entry whose id an earlier entry already had: that earlier entry's position.
     shadowed: HashMap<usize, usize>,
+    /// The role appending now (D-12). The session sets it once per act, before the act appends anything,
+    /// so every record of an act names the role that did it and no step can append as another role.
+    actor: Role,
+    /// Each role's identity in the session (D-12), written into the chain file's `actors`.
+    identities: Identities,
+}
+
+/// Two logs are equal when they hold the same entries for the same identities; the role appending
+/// now is not part of what a log holds.
+impl PartialEq for EvidenceLog {
+    fn eq(&self, other: &Self) -> bool {
+        self.entries == other.entries
+            && self.identities == other.identities
+            && self.by_id == other.by_id
+            && self.by_kind == other.by_kind
+            && self.by_link == other.by_link
+            && self.shadowed == other.shadowed
+    }
+}
+
+impl Default for EvidenceLog {
+    fn default() -> Self {
+        EvidenceLog {
+            entries: Vec::new(),
+            by_id: HashMap::new(),
+            by_kind: HashMap::new(),
+            by_link: HashMap::new(),
+            shadowed: HashMap::new(),
+            actor: Role::ReleaseManager,
+            identities: Identities::demo(),
+        }
+    }
 }
 
 type KindKey = (RecordKind, String);
@@ -65,7 +98,36 @@ impl EvidenceLog {
         EvidenceLog::default()
     }
 
-    /// Appends a sealed record; returns its entry. Cost is independent of the log's length.
+    /// An empty log for a session whose roles have these identities.
+    pub fn with_identities(identities: Identities) -> EvidenceLog {
+        EvidenceLog {
+            identities,
+            ..EvidenceLog::default()
+        }
+    }
+
+    /// Each role's identity in the session.
+    pub fn identities(&self) -> &Identities {
+        &self.identities
+    }
+
+    /// The acting role's identity: what a record's `*_by` field holds (D-12).
+    pub fn actor_identity(&self) -> &str {
+        self.identities.of(self.actor)
+    }
+
+    /// Sets the role that appends from now on (D-12): the session's acting role for one act.
+    pub(crate) fn set_actor(&mut self, role: Role) {
+        self.actor = role;
+    }
+
+    /// The role appending now.
+    pub fn actor(&self) -> Role {
+        self.actor
+    }
+
+    /// Appends a sealed record as the acting role; returns its entry. Cost is independent of the log's
+    /// length.
     pub fn append(&mut self, kind: RecordKind, record: Value) -> &Entry {
         let seq = self.entries.len();
         let prev = self
@@ -73,16 +135,20 @@ impl EvidenceLog {
             .last()
             .map_or(GENESIS.to_string(), |e| e.entry_digest.clone());
         let record_digest = digest(&record);
-        let entry_digest = entry_digest_of(
-            &Value::from(seq),
-            &Value::from(kind.spec().name),
-            &record,
-            &Value::from(&record_digest),
-            &Value::from(&prev),
-        );
+        let actor_role = self.actor;
+        let entry_digest = entry_digest_of(&DigestedFields {
+            seq: &Value::from(seq),
+            kind: &Value::from(kind.spec().name),
+            actor_role: Some(&Value::from(actor_role.id())),
+            actors: Some(&self.identities.to_value()),
+            record: &record,
+            record_digest: &Value::from(&record_digest),
+            prev: &Value::from(&prev),
+        });
         self.push(Entry {
             seq,
             kind,
+            actor_role,
             record,
             record_digest,
             prev_entry_digest: prev,
@@ -214,6 +280,7 @@ mod tests {
         assert_eq!(rolled, seeded);
         // And the same records appended again give the same log, digests included.
         for entry in &full.entries()[seeded.len()..] {
+            rolled.set_actor(entry.actor_role);
             rolled.append(entry.kind, entry.record.clone());
         }
         assert_eq!(rolled, full);

@@ -1,5 +1,6 @@
 //! What the user did to a session, kept so a session can be replayed exactly.
 
+use crate::flow::inputs::AcceptedRisk;
 use crate::json::Value;
 use crate::roles::Role;
 use crate::steps::StepId;
@@ -18,6 +19,14 @@ pub enum Action {
     },
     /// "Run remaining steps".
     RunRemaining { at: Timestamp },
-    /// An input saved without running its step (the accepted-risk form).
+    /// An input saved without running its step.
     SetInput { step: StepId, input: Value },
+    /// An accepted risk recorded (or, `None`, withdrawn) by a role (D-14).
+    RecordRisk {
+        role: Role,
+        risk: Option<AcceptedRisk>,
+        at: Timestamp,
+    },
+    /// The auditor's attestation of the chain.
+    Attest { role: Role, at: Timestamp },
 }

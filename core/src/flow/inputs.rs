@@ -143,7 +143,6 @@ pub struct RetentionInput {
     pub review_reason: String,
     /// Read from the input trimmed, lowercased, `-` to `_`.
     pub decision: RetentionDecisionState,
-    pub decided_by: String,
     pub external_ref: String,
     pub notes: String,
 }
@@ -181,10 +180,8 @@ pub fn retention(fields: &Fields<'_>) -> Result<RetentionInput, InputError> {
             .unwrap_or_default()
             .to_string(),
         decision,
-        decided_by: safe_text(fields, "decided_by")?
-            .filter(|s| !s.trim().is_empty())
-            .ok_or_else(|| fields.error("decided_by", "must name who decided"))?
-            .to_string(),
+        // `decided_by` is no input (D-12): an old input that carries one is read without it, and the
+        // decision names the security architect's identity.
         external_ref: safe_text(fields, "external_ref")?
             .unwrap_or_default()
             .to_string(),
@@ -242,8 +239,6 @@ pub struct WorkerSettings {
     pub interval_minutes: i64,
     pub max_retry_deliveries: i64,
     pub dry_run: bool,
-    /// The release manager's approval reference, required for a live run.
-    pub approved_by: Option<String>,
 }
 
 pub fn worker(fields: &Fields<'_>) -> Result<WorkerSettings, InputError> {
@@ -251,10 +246,8 @@ pub fn worker(fields: &Fields<'_>) -> Result<WorkerSettings, InputError> {
         interval_minutes: fields.opt_int("interval_minutes", 1, 10_080)?.unwrap_or(60),
         max_retry_deliveries: fields.opt_int("max_retry_deliveries", 1, 25)?.unwrap_or(5),
         dry_run: fields.opt_bool("dry_run")?.unwrap_or(true),
-        approved_by: safe_text(fields, "approved_by")?
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(String::from),
+        // `approved_by` is no input (D-12, D-13): a live run rests on the release manager's approval
+        // record, and an old input that names an approver is read without it.
     })
 }
 

@@ -1,6 +1,7 @@
 //! The closeout flow: a session that runs the ten steps as roles with inputs at a time, appending every
 //! record to the evidence log.
 
+mod act;
 mod action;
 mod alerts;
 mod artifact;
@@ -8,28 +9,32 @@ pub mod connector;
 mod delivery;
 mod error;
 pub mod form;
+pub mod governance;
 mod health;
 pub mod inputs;
 mod manifest;
 mod readiness;
+mod remaining;
 mod retention;
 mod retry;
 mod status;
 mod summary;
 mod upstream;
 
+pub use act::{role_duties, who_does, Act};
 pub use action::Action;
 pub use delivery::{
     closeout_deliveries, failed_deliveries, summary_delivery_state, FailedDelivery,
 };
 pub use error::StepError;
+pub use remaining::{ActRun, RemainingRun};
 pub use status::{StepOutcome, StepStatus};
 
 use crate::decision::{self, Decision};
 use crate::evidence::{Entry, EvidenceLog, GENESIS};
 use crate::input::Fields;
 use crate::json::Value;
-use crate::record::RecordKind;
+use crate::record::{field, RecordKind};
 use crate::roles::Role;
 use crate::scenario::Scenario;
 use crate::steps::StepId;
@@ -50,7 +55,9 @@ pub struct Session {
 impl Session {
     /// Starts a session: seeds the scenario's upstream evidence at its `generated_at`.
     pub fn start(scenario: Scenario) -> Session {
-        let mut log = EvidenceLog::new();
+        let mut log = EvidenceLog::with_identities(scenario.identities.clone());
+        // The release manager brings the upstream evidence into the closeout.
+        log.set_actor(Role::ReleaseManager);
         upstream::seed_upstream(&mut log, &scenario);
         Session {
             inputs: scenario.inputs.clone(),
@@ -99,6 +106,10 @@ impl Session {
                 Ok(())
             }
             Action::SetInput { step, input } => self.set_input(*step, input.clone()),
+            Action::RecordRisk { role, risk, at } => {
+                self.record_risk(*role, risk.as_ref(), *at).map(drop)
+            }
+            Action::Attest { role, at } => self.attest(*role, *at).map(drop),
         }
     }
 
@@ -194,17 +205,20 @@ impl Session {
         input: &Value,
         now: Timestamp,
     ) -> Result<StepOutcome, StepError> {
-        let owner = step.owner();
-        if role != owner {
-            return Err(StepError::WrongRole { step, owner, role });
-        }
+        let act = Act::for_role(step, role).ok_or(StepError::WrongRole {
+            step,
+            owner: step.owner(),
+            role,
+        })?;
         let path = format!("$.inputs.{}", step.input_key().unwrap_or("step"));
         let fields = Fields::new(input, &path)?;
         let before = self.log.len();
+        // Every record of this act names `role` as its actor (D-12); no input can say otherwise.
+        self.log.set_actor(role);
         // The step appends straight to the log; if it fails part-way, what it appended is rolled back.
         // (Cloning the log per step made every step cost the whole log.)
         let blocked_reason =
-            match append_step_records(&mut self.log, &self.scenario, step, role, &fields, now) {
+            match append_act_records(&mut self.log, &self.scenario, step, act, &fields, now) {
                 Ok(reason) => reason,
                 Err(error) => {
                     self.log.roll_back_to(before);
@@ -214,9 +228,17 @@ impl Session {
         if let Some(key) = step.input_key() {
             self.inputs.set(key, input.clone());
         }
-        self.status[step.index()] = match &blocked_reason {
-            Some(reason) => StepStatus::Blocked(reason.clone()),
-            None => StepStatus::Done,
+        let status = &mut self.status[step.index()];
+        *status = match (act, &blocked_reason) {
+            // An approval leaves the worker step where it stood: the platform owner runs it.
+            (Act::ApproveRedelivery, _) => status.clone(),
+            (Act::RequestReview, Some(reason)) => StepStatus::Waiting(reason.clone()),
+            (_, Some(reason)) => StepStatus::Blocked(reason.clone()),
+            (_, None) => StepStatus::Done,
+        };
+        let blocked_reason = match act {
+            Act::RequestReview | Act::ApproveRedelivery => None,
+            _ => blocked_reason,
         };
         let record_ids = self.log.entries()[before..]
             .iter()
@@ -229,70 +251,239 @@ impl Session {
         })
     }
 
-    /// Runs every step not yet done, in order, as its owner with the session's inputs. A step that cannot
-    /// run is marked blocked with its reason and the run goes on; step 10 always runs.
-    pub fn run_remaining(
+    /// Runs a step's acts as their roles, in order, as "Run remaining steps" would (step 4: request,
+    /// then decision; step 9 live: approval, then the run); each act is recorded as the role that did it.
+    /// Returns the last act's outcome; on an error, the acts before it stay done.
+    pub fn run_step_by_owners(
         &mut self,
+        step: StepId,
+        input: &Value,
         now: Timestamp,
-    ) -> Vec<(StepId, Result<StepOutcome, StepError>)> {
-        let mut results = Vec::new();
+    ) -> Result<StepOutcome, StepError> {
+        let mut last = None;
+        for &(role, act) in Act::of_step(step) {
+            if self.act_needed(act, input) {
+                last = Some(self.run_step(step, role, input, now)?);
+            }
+        }
+        last.ok_or(StepError::Refused {
+            step,
+            reason: "there is nothing left to do at this step".into(),
+        })
+    }
+
+    /// Runs every step not yet done, in order, each act as its role with the session's inputs (step 4:
+    /// the release manager's request, then the security architect's decision; step 9 live: the release
+    /// manager's approval, then the platform owner's run). A step that cannot run is marked blocked with
+    /// its reason and the run goes on; step 10 always runs. What ran as whom is in the result.
+    pub fn run_remaining(&mut self, now: Timestamp) -> RemainingRun {
+        let mut acts = Vec::new();
         for step in StepId::ALL {
             if *self.status(step) == StepStatus::Done && step != StepId::FinalDecision {
                 continue;
             }
             let input = self.input_for(step);
-            let result = self.run_step_unrecorded(step, step.owner(), &input, now);
-            if let Err(error) = &result {
-                self.status[step.index()] = StepStatus::Blocked(error.to_string());
+            for &(role, act) in Act::of_step(step) {
+                if !self.act_needed(act, &input) {
+                    continue;
+                }
+                let result = self.run_step_unrecorded(step, role, &input, now);
+                let failed = result.is_err();
+                if let Err(error) = &result {
+                    self.status[step.index()] = StepStatus::Blocked(error.to_string());
+                }
+                acts.push(ActRun {
+                    step,
+                    role,
+                    act,
+                    result,
+                });
+                if failed {
+                    break;
+                }
             }
-            results.push((step, result));
         }
         self.history.push(Action::RunRemaining { at: now });
-        results
+        RemainingRun { acts }
     }
 
-    /// The release decision at `now`, from the latest records and the current accepted risk.
+    /// Whether "Run remaining steps" does this act: a request already waiting is not made again, and a
+    /// dry run (or a live run already approved) needs no approval.
+    fn act_needed(&self, act: Act, input: &Value) -> bool {
+        let reference = self.release_record_ref();
+        match act {
+            Act::RequestReview => {
+                !matches!(self.status(StepId::RetentionReview), StepStatus::Waiting(_))
+                    || retention::pending_request(&self.log, reference).is_none()
+            }
+            Act::ApproveRedelivery => {
+                let live = input.get("dry_run").and_then(Value::as_bool) == Some(false);
+                let plan = self.log.latest(RecordKind::RetryPlan, reference);
+                live && plan.is_some_and(|plan| {
+                    governance::approval_of(&self.log, reference, plan.id()).is_none()
+                })
+            }
+            Act::Run | Act::DecideReview | Act::RunWorker => true,
+        }
+    }
+
+    /// Records an accepted risk (`None`: withdraws the one in force) as `role` at `now` (D-14): the
+    /// release manager's final acceptance of a residual risk, or the security architect's exception for
+    /// a critical finding. Returns the new record's id, or `None` when it is already the one in force.
+    pub fn record_risk(
+        &mut self,
+        role: Role,
+        risk: Option<&inputs::AcceptedRisk>,
+        now: Timestamp,
+    ) -> Result<Option<String>, StepError> {
+        if !crate::record::actors::appended_by(RecordKind::AcceptedRisk).contains(&role) {
+            return Err(StepError::Refused {
+                step: StepId::FinalDecision,
+                reason: format!(
+                    "an accepted risk is recorded by the release manager (final acceptance) or the security architect (an exception for a critical finding); you are acting as the {}",
+                    role.title().to_lowercase()
+                ),
+            });
+        }
+        self.log.set_actor(role);
+        let id = governance::record_risk(&mut self.log, &self.scenario, risk, now);
+        let mut input = self.input_for(StepId::FinalDecision);
+        input.set(
+            field::ACCEPTED_RISK,
+            risk.map_or(Value::Null, inputs::AcceptedRisk::to_value),
+        );
+        self.inputs.set("final_decision", input);
+        self.history.push(Action::RecordRisk {
+            role,
+            risk: risk.cloned(),
+            at: now,
+        });
+        Ok(id)
+    }
+
+    /// The auditor verifies the chain as it stands and appends an attestation (head, count, ending,
+    /// time, identity). Returns the attestation's id.
+    pub fn attest(&mut self, role: Role, now: Timestamp) -> Result<String, StepError> {
+        if role != Role::Auditor {
+            return Err(StepError::Refused {
+                step: StepId::FinalDecision,
+                reason: format!(
+                    "the auditor attests the chain; you are acting as the {}",
+                    role.title().to_lowercase()
+                ),
+            });
+        }
+        self.log.set_actor(role);
+        let id = governance::attest(&mut self.log, &self.scenario, now)?;
+        self.history.push(Action::Attest { role, at: now });
+        Ok(id)
+    }
+
+    /// The accepted risk in force: the latest `accepted_risk` record's, unless it was withdrawn.
+    pub fn current_risk(&self) -> Option<(&Entry, inputs::AcceptedRisk)> {
+        governance::current_risk(&self.log, self.release_record_ref())
+    }
+
+    /// Where a step stands at `now`, as the page, the report and the CLI show it: its stored status,
+    /// except that a done step 10 whose recorded decision no longer holds is `stale` (D-15).
+    pub fn shown_status(&self, step: StepId, now: Timestamp) -> StepStatus {
+        let status = self.status(step).clone();
+        if step != StepId::FinalDecision || status != StepStatus::Done {
+            return status;
+        }
+        let Some(recorded) = self.log.latest(RecordKind::FinalDecision, self.release_record_ref())
+        else {
+            return status;
+        };
+        let live = self.decision(now);
+        let recorded_state = recorded.record.str_at(field::STATE);
+        let codes = |key: &str| -> Vec<String> {
+            recorded
+                .record
+                .get(key)
+                .and_then(Value::as_array)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|c| c.as_str().map(String::from))
+                .collect()
+        };
+        let live_codes = |codes: &[&str]| -> Vec<String> { codes.iter().map(|c| c.to_string()).collect() };
+        let recorded_risk = recorded.record.get(field::ACCEPTED_RISK_ID).and_then(Value::as_str);
+        let same = recorded_state == live.state.code()
+            && codes(field::BLOCKING) == live_codes(&live.blocking)
+            && codes(field::WARNINGS) == live_codes(&live.warnings)
+            && recorded_risk == live.accepted_risk_id.as_deref();
+        if same {
+            return status;
+        }
+        let live_words = if live.blocking.is_empty() {
+            live.state.code().to_string()
+        } else {
+            format!("{} ({})", live.state.code(), live.blocking.join(", "))
+        };
+        let reason = if recorded_state == live.state.code() {
+            format!(
+                "the recorded decision ({recorded_state}) rests on other codes or another accepted risk than the records give at {}; run step 10 again to record the decision that holds now",
+                now.isoformat()
+            )
+        } else {
+            format!(
+                "the recorded decision is {recorded_state}, but at {} the records give {live_words}; run step 10 again to record the decision that holds now",
+                now.isoformat()
+            )
+        };
+        StepStatus::Stale(reason)
+    }
+
+    /// Every step's [`Session::shown_status`] at `now`, steps 1 to 10.
+    pub fn shown_statuses(&self, now: Timestamp) -> Vec<StepStatus> {
+        StepId::ALL
+            .iter()
+            .map(|step| self.shown_status(*step, now))
+            .collect()
+    }
+
+    /// The release decision at `now`, from the latest records and the accepted risk in force (the
+    /// latest `accepted_risk` record, D-14).
     pub fn decision(&self, now: Timestamp) -> Decision {
-        let risk = Fields::new(
-            &self.input_for(StepId::FinalDecision),
-            "$.inputs.final_decision",
-        )
-        .and_then(|fields| inputs::final_decision(&fields))
-        .ok()
-        .and_then(|input| input.accepted_risk);
-        decision::decide_log(
-            &self.log,
-            &self.scenario.release_record_ref,
-            risk.as_ref(),
-            now,
-        )
+        decision::decide_log(&self.log, &self.scenario.release_record_ref, now)
     }
 }
 
-/// Appends one step's records to the log; `Some(reason)` when it ran but could not finish its job. On
-/// an error, records it already appended stay in the log for the caller to roll back.
-fn append_step_records(
+/// Appends one act's records to the log; `Some(reason)` when it ran but could not finish its job (or,
+/// for a request, whose decision it waits for). On an error, records it already appended stay in the
+/// log for the caller to roll back.
+fn append_act_records(
     log: &mut EvidenceLog,
     scenario: &Scenario,
     step: StepId,
-    role: Role,
+    act: Act,
     fields: &Fields<'_>,
     now: Timestamp,
 ) -> Result<Option<String>, StepError> {
-    Ok(match step {
-        StepId::ReadinessBundle => readiness::readiness_bundle(log, scenario, now),
-        StepId::ArchiveManifest => manifest::archive_manifest(log, scenario, fields, now)?,
-        StepId::CloseoutSummary => summary::closeout_summary(log, scenario, fields, now)?,
-        StepId::RetentionReview => retention::retention_review(log, scenario, role, fields, now)?,
-        StepId::ArtifactBundle => artifact::artifact_bundle(log, scenario, now)?,
-        StepId::RetentionHealth => health::retention_health(log, scenario, fields, now)?,
-        StepId::RetentionAlerts => alerts::retention_alerts(log, scenario, fields, now)?,
-        StepId::RetryPlan => retry::retry_plan(log, scenario, role, fields, now)?,
-        StepId::RetryWorker => retry::retry_worker(log, scenario, role, fields, now)?,
-        StepId::FinalDecision => {
+    Ok(match (step, act) {
+        (StepId::RetentionReview, Act::DecideReview) => {
+            retention::decide_review(log, scenario, fields, now)?
+        }
+        (StepId::RetentionReview, _) => retention::request_review(log, scenario, fields, now)?,
+        (StepId::RetryWorker, Act::ApproveRedelivery) => {
+            governance::approve_redelivery(log, scenario, now)?
+        }
+        (StepId::ReadinessBundle, _) => readiness::readiness_bundle(log, scenario, now),
+        (StepId::ArchiveManifest, _) => manifest::archive_manifest(log, scenario, fields, now)?,
+        (StepId::CloseoutSummary, _) => summary::closeout_summary(log, scenario, fields, now)?,
+        (StepId::ArtifactBundle, _) => artifact::artifact_bundle(log, scenario, now)?,
+        (StepId::RetentionHealth, _) => health::retention_health(log, scenario, fields, now)?,
+        (StepId::RetentionAlerts, _) => alerts::retention_alerts(log, scenario, fields, now)?,
+        (StepId::RetryPlan, _) => retry::retry_plan(log, scenario, fields, now)?,
+        (StepId::RetryWorker, _) => retry::retry_worker(log, scenario, fields, now)?,
+        (StepId::FinalDecision, _) => {
             let input = inputs::final_decision(fields)?;
             let reference = &scenario.release_record_ref;
-            let decision = decision::decide_log(log, reference, input.accepted_risk.as_ref(), now);
+            // The risk the release manager submits with the decision is recorded first (D-14), so the
+            // decision names an accepted-risk record, never a risk that lives only inside it.
+            governance::record_risk(log, scenario, input.accepted_risk.as_ref(), now);
+            let decision = decision::decide_log(log, reference, now);
             let record = decision::final_decision_record(
                 &decision,
                 log,

@@ -2,6 +2,7 @@
 //! (retry, wait or suppress); the retry worker carries out the plan's retries, dry run first (D-7).
 
 use super::connector::{self, Event};
+use super::governance;
 use super::delivery::{closeout_calls, closeout_deliveries, failed_deliveries};
 use super::inputs::{self, Outcome, Routing};
 use super::{require, StepError};
@@ -9,7 +10,6 @@ use crate::evidence::EvidenceLog;
 use crate::input::Fields;
 use crate::json::{strings, Value};
 use crate::record::{field, seal, RecordKind};
-use crate::roles::Role;
 use crate::scenario::Scenario;
 use crate::states::{DeliveryState, ExecutionStatus, RetryAction, WorkerMode, WorkerRunState};
 use crate::steps::StepId;
@@ -20,7 +20,6 @@ use std::collections::BTreeMap;
 pub fn retry_plan(
     log: &mut EvidenceLog,
     scenario: &Scenario,
-    role: Role,
     fields: &Fields<'_>,
     now: Timestamp,
 ) -> Result<Option<String>, StepError> {
@@ -68,7 +67,7 @@ pub fn retry_plan(
         .collect();
     let record = Value::object([
         (field::GENERATED_AT, Value::from(now.isoformat())),
-        (field::GENERATED_BY, Value::from(role.id())),
+        (field::GENERATED_BY, Value::from(log.actor_identity())),
         (field::DECISIONS, Value::Array(decisions)),
         (field::RELEASE_RECORD_REF, Value::from(reference)),
         (field::MODE, Value::from("dry_run_first")),
@@ -95,7 +94,6 @@ pub fn retry_plan(
 pub fn retry_worker(
     log: &mut EvidenceLog,
     scenario: &Scenario,
-    role: Role,
     fields: &Fields<'_>,
     now: Timestamp,
 ) -> Result<Option<String>, StepError> {
@@ -127,13 +125,22 @@ pub fn retry_worker(
                     .into(),
             });
         }
-        if settings.approved_by.is_none() {
-            return Err(StepError::Input(fields.error(
-                "approved_by",
-                "a live redelivery needs the release manager's approval; name it",
-            )));
-        }
     }
+    // A live run rests on the release manager's approval record of this plan (D-13), never a typed name.
+    let approval = if settings.dry_run {
+        None
+    } else {
+        let approval = governance::approval_of(log, reference, &plan_id).ok_or_else(|| {
+            StepError::Refused {
+                step: StepId::RetryWorker,
+                reason: "a live redelivery needs the release manager's approval of this retry plan first: act as the release manager and choose \"Approve live redelivery\"".into(),
+            }
+        })?;
+        Some((
+            approval.id().to_string(),
+            approval.record.str_at(field::APPROVED_BY).to_string(),
+        ))
+    };
     let selected: Vec<Value> = plan
         .record
         .get(field::DECISIONS)
@@ -152,7 +159,7 @@ pub fn retry_worker(
                 field::WINDOW_START,
                 Value::from(now.plus_minutes(-settings.interval_minutes).isoformat()),
             ),
-            (field::GENERATED_BY, Value::from(role.id())),
+            (field::GENERATED_BY, Value::from(log.actor_identity())),
             (field::DRY_RUN, Value::from(settings.dry_run)),
             (field::RETRY_PLAN_ID, Value::from(plan_id.as_str())),
             (
@@ -166,7 +173,10 @@ pub fn retry_worker(
                 Value::from(WorkerRunState::Completed.as_str()),
             ),
             ("started_at", Value::from(now.isoformat())),
-            ("approved_by", Value::from(settings.approved_by.clone())),
+            (
+                field::APPROVED_BY,
+                Value::from(approval.as_ref().map(|(_, by)| by.as_str())),
+            ),
             (
                 "preceded_by_dry_run_id",
                 Value::from(if settings.dry_run {
@@ -179,6 +189,11 @@ pub fn retry_worker(
             (field::SIMULATED, Value::from(!settings.dry_run)),
         ]),
     );
+    let mut run = run;
+    if let Some((approval_id, _)) = &approval {
+        // Named only on a live run, so the cross-link to the approval is followed exactly then.
+        run.set(field::APPROVAL_ID, Value::from(approval_id.as_str()));
+    }
     let run_id = run.str_at(field::RUN_ID).to_string();
     log.append(RecordKind::WorkerRun, run);
     let outcomes = connector_outcomes(scenario);

@@ -9,15 +9,34 @@ pub enum StepStatus {
     Done,
     /// It could not run, or ran and could not finish its job; the reason says why.
     Blocked(String),
+    /// Part of it is done and another role's act is awaited (step 4: the request waits for the security
+    /// architect's decision); the reason says whose.
+    Waiting(String),
+    /// It is done, but what it recorded no longer holds (step 10: the live decision differs from the
+    /// recorded one, after time travel or a later record); the reason says how. Never stored: it is
+    /// derived at a time (`Session::shown_status`).
+    Stale(String),
 }
 
 impl StepStatus {
-    /// `pending`, `done` or `blocked`.
+    /// `pending`, `done`, `blocked`, `waiting` or `stale`.
     pub fn code(&self) -> &'static str {
         match self {
             StepStatus::Pending => "pending",
             StepStatus::Done => "done",
             StepStatus::Blocked(_) => "blocked",
+            StepStatus::Waiting(_) => "waiting",
+            StepStatus::Stale(_) => "stale",
+        }
+    }
+
+    /// Why the step is blocked, waiting or stale.
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            StepStatus::Blocked(reason) | StepStatus::Waiting(reason) | StepStatus::Stale(reason) => {
+                Some(reason)
+            }
+            StepStatus::Pending | StepStatus::Done => None,
         }
     }
 

@@ -115,7 +115,7 @@ pub const REVIEW_ID: &str = "review_id";
 pub const REVIEW_HASH: &str = "review_hash";
 /// Retention review: when it was requested.
 pub const REQUESTED_AT: &str = "requested_at";
-/// Retention review: the id of the requesting role.
+/// Retention review: the identity of the requesting role (D-12).
 pub const REQUESTED_BY: &str = "requested_by";
 /// Retention decision and final decision: the id.
 pub const DECISION_ID: &str = "decision_id";
@@ -125,7 +125,7 @@ pub const DECISION_HASH: &str = "decision_hash";
 pub const DECISION_STATE: &str = "decision_state";
 /// Retention decision: when it was decided.
 pub const DECIDED_AT: &str = "decided_at";
-/// Retention decision: who decided.
+/// Retention decision and final decision: the identity of the role that decided (D-12).
 pub const DECIDED_BY: &str = "decided_by";
 /// Retention decision: the reference of the decision outside the sandbox.
 pub const EXTERNAL_REF: &str = "external_ref";
@@ -217,10 +217,47 @@ pub const EXECUTED_AT: &str = "executed_at";
 pub const ACCEPTED_RISK: &str = "accepted_risk";
 /// Final decision: the chain's head digest before it was appended.
 pub const EVIDENCE_HEAD_DIGEST: &str = "evidence_head_digest";
+/// Final decision: the id of the latest `accepted_risk` record it rests on, or `null`.
+pub const ACCEPTED_RISK_ID: &str = "accepted_risk_id";
 /// Final decision: the blocking codes, in their listed order.
 pub const BLOCKING: &str = "blocking";
 /// Final decision: the warning codes, in their listed order.
 pub const WARNINGS: &str = "warnings";
+
+// Governance records (D-12 to D-14): accepted risks, redelivery approvals, attestations.
+
+/// Accepted risk: the id.
+pub const RISK_ID: &str = "risk_id";
+/// Accepted risk: the hash field.
+pub const RISK_HASH: &str = "risk_hash";
+/// Accepted risk: `accepted`, `changed` or `withdrawn`.
+pub const RISK_ACTION: &str = "risk_action";
+/// Accepted risk: the id of the accepted risk it replaces, or `null` for the first.
+pub const SUPERSEDES_RISK_ID: &str = "supersedes_risk_id";
+/// Accepted risk: the identity of the role that recorded it.
+pub const RECORDED_BY: &str = "recorded_by";
+/// Accepted risk: when it was recorded.
+pub const RECORDED_AT: &str = "recorded_at";
+/// Redelivery approval: the id.
+pub const APPROVAL_ID: &str = "approval_id";
+/// Redelivery approval: the hash field.
+pub const APPROVAL_HASH: &str = "approval_hash";
+/// Redelivery approval and worker run: the release manager's identity.
+pub const APPROVED_BY: &str = "approved_by";
+/// Redelivery approval: when it was given.
+pub const APPROVED_AT: &str = "approved_at";
+/// Attestation: the id.
+pub const ATTESTATION_ID: &str = "attestation_id";
+/// Attestation: the hash field.
+pub const ATTESTATION_HASH: &str = "attestation_hash";
+/// Attestation: the auditor's identity.
+pub const ATTESTED_BY: &str = "attested_by";
+/// Attestation: when the chain was verified.
+pub const ATTESTED_AT: &str = "attested_at";
+/// Attestation: the head digest of the chain it verified.
+pub const VERIFIED_HEAD_DIGEST: &str = "verified_head_digest";
+/// Attestation: how many entries the chain it verified held.
+pub const VERIFIED_ENTRY_COUNT: &str = "verified_entry_count";
 
 #[cfg(test)]
 mod tests {
@@ -318,6 +355,23 @@ mod tests {
             EVIDENCE_HEAD_DIGEST,
             BLOCKING,
             WARNINGS,
+            ACCEPTED_RISK_ID,
+            RISK_ID,
+            RISK_HASH,
+            RISK_ACTION,
+            SUPERSEDES_RISK_ID,
+            RECORDED_BY,
+            RECORDED_AT,
+            APPROVAL_ID,
+            APPROVAL_HASH,
+            APPROVED_BY,
+            APPROVED_AT,
+            ATTESTATION_ID,
+            ATTESTATION_HASH,
+            ATTESTED_BY,
+            ATTESTED_AT,
+            VERIFIED_HEAD_DIGEST,
+            VERIFIED_ENTRY_COUNT,
         ];
         let mut sorted = keys.to_vec();
         sorted.sort_unstable();

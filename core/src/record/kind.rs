@@ -38,6 +38,13 @@ pub enum RecordKind {
     RetryPlan,
     WorkerRun,
     Execution,
+    // Governance (D-12 to D-14): acts of a role that are evidence of their own.
+    /// An accepted risk, accepted, changed or withdrawn (D-14).
+    AcceptedRisk,
+    /// The release manager's approval of a live redelivery (D-13).
+    RedeliveryApproval,
+    /// The auditor's verification of the chain (D-13).
+    Attestation,
     FinalDecision,
 }
 
@@ -56,7 +63,7 @@ pub struct KindSpec {
 const UPSTREAM: Material = Material::AllButIdentity;
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 20] = [
+    pub const ALL: [RecordKind; 23] = [
         RecordKind::ReadinessSummary,
         RecordKind::ReadinessApproval,
         RecordKind::ReleaseRecordAttachment,
@@ -76,6 +83,9 @@ impl RecordKind {
         RecordKind::RetryPlan,
         RecordKind::WorkerRun,
         RecordKind::Execution,
+        RecordKind::AcceptedRisk,
+        RecordKind::RedeliveryApproval,
+        RecordKind::Attestation,
         RecordKind::FinalDecision,
     ];
 
@@ -272,6 +282,27 @@ impl RecordKind {
                     field::EXECUTED_AT,
                     field::STATUS,
                 ]),
+            ),
+            AcceptedRisk => (
+                "accepted_risk",
+                field::RISK_ID,
+                "gordackfinalacceptedrisk-",
+                Some(field::RISK_HASH),
+                Material::AllButIdentity,
+            ),
+            RedeliveryApproval => (
+                "redelivery_approval",
+                field::APPROVAL_ID,
+                "gordackfinalredeliveryapproval-",
+                Some(field::APPROVAL_HASH),
+                Material::AllButIdentity,
+            ),
+            Attestation => (
+                "attestation",
+                field::ATTESTATION_ID,
+                "gordackfinalattestation-",
+                Some(field::ATTESTATION_HASH),
+                Material::AllButIdentity,
             ),
             FinalDecision => (
                 "final_decision",

@@ -88,6 +88,28 @@ pub const CROSS_LINKS: &[CrossLink] = &[
         RecordKind::WorkerRun,
         None,
     ),
+    // Governance records (D-13, D-14): a field present only when there is something to name.
+    link(
+        RecordKind::RedeliveryApproval,
+        field::RETRY_PLAN_ID,
+        RecordKind::RetryPlan,
+        Some(field::RETRY_HASH),
+    ),
+    optional_link(
+        RecordKind::WorkerRun,
+        field::APPROVAL_ID,
+        RecordKind::RedeliveryApproval,
+    ),
+    optional_link(
+        RecordKind::AcceptedRisk,
+        field::SUPERSEDES_RISK_ID,
+        RecordKind::AcceptedRisk,
+    ),
+    optional_link(
+        RecordKind::FinalDecision,
+        field::ACCEPTED_RISK_ID,
+        RecordKind::AcceptedRisk,
+    ),
 ];
 
 const fn link(

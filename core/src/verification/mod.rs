@@ -336,6 +336,7 @@ mod tests {
         let mut log = EvidenceLog::from_chain_value(&chain_value(&session)).unwrap();
         let last = log.entries().len() - 1;
         let entry = log.entries()[last - 1].clone();
+        log.set_actor(entry.actor_role);
         log.append(entry.kind, entry.record);
         let one_after = pretty_string(&log.to_chain_value(session.release_record_ref()));
         let warning = verify_file(one_after.as_bytes()).warning().unwrap();
