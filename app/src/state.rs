@@ -2,6 +2,7 @@
 
 use crate::lazy::LoadFailed;
 use crate::storage::{self, StorageState};
+use closeout_core::flow::inputs::AcceptedRisk;
 use closeout_core::flow::{Session, StepError};
 use closeout_core::json::Value;
 use closeout_core::scenario::Scenario;
@@ -55,10 +56,10 @@ pub struct AppState {
 impl AppState {
     /// Starts from storage when it holds a session, else from the first scenario.
     pub fn new() -> Result<AppState, String> {
-        let (snapshot, storage_state) = storage::load_at_start();
-        let snapshot = match snapshot {
-            Some(snapshot) => snapshot,
-            None => fresh(FIRST_SCENARIO)?,
+        let (loaded, storage_state) = storage::load_at_start();
+        let (snapshot, migrated) = match loaded {
+            Some(loaded) => loaded,
+            None => (fresh(FIRST_SCENARIO)?, None),
         };
         let session = RwSignal::new(snapshot.session);
         let clock = RwSignal::new(snapshot.clock);
@@ -72,7 +73,8 @@ impl AppState {
             decision,
             role: RwSignal::new(snapshot.role),
             selected: RwSignal::new(StepId::ReadinessBundle),
-            notice: RwSignal::new(None),
+            // An older saved session was rebuilt under the current rules: the page says so first.
+            notice: RwSignal::new(migrated.map(|text| Notice { error: false, text })),
             storage: RwSignal::new(storage_state),
             last_run: RwSignal::new(None),
             pending_reset: RwSignal::new(None),
@@ -174,27 +176,55 @@ impl AppState {
     pub fn run_remaining(&self) {
         let now = self.clock.get_untracked();
         let mut blocked = Vec::new();
+        let mut who = String::new();
         self.session.update(|session| {
-            for (step, result) in session.run_remaining(now) {
-                if let Err(error) = result {
-                    blocked.push(format!("step {}: {error}", step.number()));
-                }
+            let ran = session.run_remaining(now);
+            who = ran.who_ran_what();
+            for (run, error) in ran.refused() {
+                blocked.push(format!("step {}: {error}", run.step.number()));
             }
         });
         self.last_run.set(None);
         self.selected.set(StepId::FinalDecision);
+        // Each step runs as the role the records name, whoever is acting now (D-12); the page says so.
         if blocked.is_empty() {
-            self.say("Ran every remaining step; the decision is below.");
+            self.say(format!(
+                "Ran every remaining step as its owner: {who} The decision is below."
+            ));
         } else {
             self.warn(format!(
-                "Ran the remaining steps; {} could not run: {}",
+                "Ran the remaining steps as their owners: {who} {} could not run: {}",
                 blocked.len(),
                 blocked.join("; ")
             ));
         }
     }
 
-    /// Saves a step's input without running it (the accepted-risk form).
+    /// Records an accepted risk (`None`: withdraws it) as the acting role at the sandbox clock (D-14).
+    pub fn record_risk(&self, risk: Option<&AcceptedRisk>) -> Result<Option<String>, StepError> {
+        let role = self.role.get_untracked();
+        let now = self.clock.get_untracked();
+        let mut result = Ok(None);
+        self.session
+            .update(|session| result = session.record_risk(role, risk, now));
+        result
+    }
+
+    /// The auditor verifies the chain and appends an attestation.
+    pub fn attest(&self) {
+        let role = self.role.get_untracked();
+        let now = self.clock.get_untracked();
+        let mut result = None;
+        self.session
+            .update(|session| result = Some(session.attest(role, now)));
+        match result {
+            Some(Ok(id)) => self.say(format!("The chain verifies; your attestation {id} is appended to it, naming its head, the time and you.")),
+            Some(Err(error)) => self.warn(error.to_string()),
+            None => self.warn("The session could not be updated."),
+        }
+    }
+
+    /// Saves a step's input without running it.
     pub fn set_input(&self, step: StepId, input: Value) -> Result<(), StepError> {
         let mut result = Ok(());
         self.session

@@ -45,16 +45,17 @@ fn describe(error: &wasm_bindgen::JsValue) -> String {
         .unwrap_or_else(|| "storage refused access".into())
 }
 
-/// Reads the stored session at start: the snapshot when there is a good one, and the storage state.
-pub fn load_at_start() -> (Option<Snapshot>, StorageState) {
+/// Reads the stored session at start: the snapshot when there is a good one (with a sentence when an
+/// older one was migrated), and the storage state.
+pub fn load_at_start() -> (Option<(Snapshot, Option<String>)>, StorageState) {
     let storage = match local_storage() {
         Ok(storage) => storage,
         Err(reason) => return (None, StorageState::Unavailable(reason)),
     };
     match storage.get_item(KEY) {
         Ok(None) => (None, StorageState::Saving),
-        Ok(Some(raw)) => match stored::load(&raw) {
-            Ok(snapshot) => (Some(snapshot), StorageState::Saving),
+        Ok(Some(raw)) => match stored::load_reporting(&raw) {
+            Ok(loaded) => (Some(loaded), StorageState::Saving),
             Err(problem) => (
                 None,
                 StorageState::Recovering {

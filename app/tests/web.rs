@@ -123,7 +123,7 @@ fn the_envelope_round_trips_through_local_storage() {
     let (loaded, state) = storage::load_at_start();
     assert_eq!(state, StorageState::Saving);
     assert!(
-        loaded == Some(snapshot),
+        loaded == Some((snapshot, None)),
         "the loaded session equals the saved one"
     );
 }

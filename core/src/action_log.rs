@@ -195,7 +195,10 @@ fn action_value(action: &Action, with_input: bool) -> Value {
             ("a", Value::from("risk")),
             ("role", Value::from(role.id())),
             ("at", Value::from(at.isoformat())),
-            ("risk", risk.as_ref().map_or(Value::Null, AcceptedRisk::to_value)),
+            (
+                "risk",
+                risk.as_ref().map_or(Value::Null, AcceptedRisk::to_value),
+            ),
         ]),
         Action::Attest { role, at } => Value::object([
             ("a", Value::from("attest")),
@@ -218,15 +221,18 @@ fn action_from(
         ActionEncoding::V2 => &["run", "remaining", "input", "risk", "attest"],
     };
     let role_of = |key: &str| {
-        fields
-            .str(key)
-            .and_then(|id| Role::from_id(id).ok_or_else(|| fields.error(key, "is not one of the five roles")))
+        fields.str(key).and_then(|id| {
+            Role::from_id(id).ok_or_else(|| fields.error(key, "is not one of the five roles"))
+        })
     };
     match fields.choice("a", kinds)? {
         "risk" => {
             let risk = match fields.raw("risk") {
                 None | Some(Value::Null) => None,
-                Some(risk) => Some(inputs::accepted_risk(&Fields::new(risk, &format!("{path}.risk"))?)?),
+                Some(risk) => Some(inputs::accepted_risk(&Fields::new(
+                    risk,
+                    &format!("{path}.risk"),
+                )?)?),
             };
             return Ok(vec![Action::RecordRisk {
                 role: role_of("role")?,
@@ -411,7 +417,10 @@ mod tests {
         live.set("approved_by", Value::from("typed approver"));
         let mut log = Vec::new();
         for step in 1..=3 {
-            log.push(format!(r#"{{"a":"run","step":{step},"role":"release-manager","at":"{}"}}"#, at.isoformat()));
+            log.push(format!(
+                r#"{{"a":"run","step":{step},"role":"release-manager","at":"{}"}}"#,
+                at.isoformat()
+            ));
         }
         log.push(format!(
             r#"{{"a":"run","step":4,"role":"release-manager","at":"{}","input":{}}}"#,
@@ -422,17 +431,30 @@ mod tests {
         let session = replay_compact(ActionEncoding::V1, &scenario, &v1, "$.history").unwrap();
         let decision = session
             .log()
-            .latest(crate::record::RecordKind::RetentionDecision, session.release_record_ref())
+            .latest(
+                crate::record::RecordKind::RetentionDecision,
+                session.release_record_ref(),
+            )
             .unwrap();
         assert_eq!(decision.actor_role, Role::SecurityArchitect);
-        assert_eq!(decision.record.str_at("decided_by"), "demo-security-architect");
-        assert_eq!(session.status(StepId::RetentionReview), &crate::flow::StepStatus::Done);
+        assert_eq!(
+            decision.record.str_at("decided_by"),
+            "demo-security-architect"
+        );
+        assert_eq!(
+            session.status(StepId::RetentionReview),
+            &crate::flow::StepStatus::Done
+        );
         // The migrated history is in version 2's terms: two acts at step 4.
         let roles: Vec<Role> = session
             .history()
             .iter()
             .filter_map(|a| match a {
-                Action::Run { step: StepId::RetentionReview, role, .. } => Some(*role),
+                Action::Run {
+                    step: StepId::RetentionReview,
+                    role,
+                    ..
+                } => Some(*role),
                 _ => None,
             })
             .collect();
@@ -447,8 +469,14 @@ mod tests {
         assert!(matches!(
             acts.as_slice(),
             [
-                Action::Run { role: Role::ReleaseManager, .. },
-                Action::Run { role: Role::PlatformOwner, .. }
+                Action::Run {
+                    role: Role::ReleaseManager,
+                    ..
+                },
+                Action::Run {
+                    role: Role::PlatformOwner,
+                    ..
+                }
             ]
         ));
     }

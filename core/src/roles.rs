@@ -156,7 +156,9 @@ impl Identities {
 
     /// The role whose identity this is.
     pub fn role_of(&self, identity: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|role| self.of(*role) == identity)
+        Role::ALL
+            .into_iter()
+            .find(|role| self.of(*role) == identity)
     }
 }
 
@@ -191,7 +193,10 @@ mod tests {
         let identities = Identities::from_value(&given).unwrap();
         assert_eq!(identities.of(Role::Auditor), "ines.audit");
         assert_eq!(identities.of(Role::ReleaseManager), "demo-release-manager");
-        assert_eq!(Identities::from_value(&identities.to_value()), Ok(identities));
+        assert_eq!(
+            Identities::from_value(&identities.to_value()),
+            Ok(identities)
+        );
         let shared = crate::json::parse(r#"{"auditor": "sam", "trial-owner": "sam"}"#).unwrap();
         let error = Identities::from_value(&shared).unwrap_err();
         assert_eq!(
@@ -199,8 +204,14 @@ mod tests {
             "the auditor and the trial owner share the identity \"sam\"; give each role its own, so a record always names who acted"
         );
         let unknown = crate::json::parse(r#"{"admin": "root"}"#).unwrap();
-        assert!(matches!(Identities::from_value(&unknown), Err(IdentityError::UnknownRole(_))));
+        assert!(matches!(
+            Identities::from_value(&unknown),
+            Err(IdentityError::UnknownRole(_))
+        ));
         let empty = crate::json::parse(r#"{"auditor": " "}"#).unwrap();
-        assert_eq!(Identities::from_value(&empty), Err(IdentityError::NotAName(Role::Auditor)));
+        assert_eq!(
+            Identities::from_value(&empty),
+            Err(IdentityError::NotAName(Role::Auditor))
+        );
     }
 }

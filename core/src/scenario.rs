@@ -6,7 +6,7 @@ use crate::flow::inputs;
 use crate::guard::{check_value, UnsafeValue};
 use crate::input::{Fields, InputError};
 use crate::json::{self, JsonError, Value};
-use crate::roles::{IdentityError, Identities};
+use crate::roles::{Identities, IdentityError};
 use crate::time::Timestamp;
 use std::fmt;
 

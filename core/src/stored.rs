@@ -81,10 +81,7 @@ pub fn save(snapshot: &Snapshot) -> String {
         ("statuses", Value::Array(statuses)),
         ("clock", Value::from(snapshot.clock.isoformat())),
         ("role", Value::from(snapshot.role.id())),
-        (
-            "history",
-            action_log::to_value(session.history()),
-        ),
+        ("history", action_log::to_value(session.history())),
     ]);
     let envelope = Value::object([
         ("format", Value::from(FORMAT)),
@@ -145,7 +142,7 @@ pub fn load_reporting(text: &str) -> Result<(Snapshot, Option<String>), StoredEr
         .get("inputs")
         .cloned()
         .unwrap_or_else(|| scenario.inputs.clone());
-    let clock = stored_clock(&payload)?;
+    let clock = stored_clock(payload)?;
     let role = Role::from_id(payload.str_at("role")).unwrap_or(Role::ReleaseManager);
     // Sessions saved before share links have no history; they load, but cannot be shared.
     let history = match payload.get("history") {

@@ -144,9 +144,7 @@ pub fn task_done(session: &Session, step: StepId) -> bool {
                     && session
                         .log()
                         .by_id(decision.str_at(field::REVIEW_ID))
-                        .is_some_and(|r| {
-                            r.actor_role == crate::roles::Role::ReleaseManager
-                        })
+                        .is_some_and(|r| r.actor_role == crate::roles::Role::ReleaseManager)
             })
         }
         StepId::ArtifactBundle => has(RecordKind::ArtifactBundle),

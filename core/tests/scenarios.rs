@@ -205,7 +205,10 @@ fn live_retry_needs_a_dry_run_first_then_redelivers() {
     let error = session
         .run_step(StepId::RetryWorker, Role::PlatformOwner, &live, now)
         .unwrap_err();
-    assert!(error.to_string().contains("release manager's approval"), "{error}");
+    assert!(
+        error.to_string().contains("release manager's approval"),
+        "{error}"
+    );
     session
         .run_step(StepId::RetryWorker, Role::ReleaseManager, &live, now)
         .unwrap();
@@ -220,7 +223,10 @@ fn live_retry_needs_a_dry_run_first_then_redelivers() {
     // The run names the approver its approval record names, not the typed one.
     let run = session
         .log()
-        .latest(closeout_core::record::RecordKind::WorkerRun, session.release_record_ref())
+        .latest(
+            closeout_core::record::RecordKind::WorkerRun,
+            session.release_record_ref(),
+        )
         .unwrap();
     assert_eq!(run.record.str_at("approved_by"), "demo-release-manager");
     assert_eq!(run.actor_role, Role::PlatformOwner);

@@ -131,13 +131,21 @@ fn version_2_envelopes_and_links_open_to_the_same_sessions() {
     for name in SESSIONS {
         let stored = stored::load(&fixture(&format!("{name}.stored-v2.json"))).unwrap();
         let shared = share::decode(&fixture(&format!("{name}.share-v2.txt"))).unwrap();
-        assert!(same_session(&stored, &shared), "{name}: the envelope and the link differ");
+        assert!(
+            same_session(&stored, &shared),
+            "{name}: the envelope and the link differ"
+        );
         assert!(share::can_share(&stored.session));
         // And a version 1 envelope and link migrate to that very session.
         let migrated = stored::load(&fixture(&format!("{name}.stored-v1.json"))).unwrap();
         let migrated_link = share::decode(&fixture(&format!("{name}.share-v1.txt"))).unwrap();
-        assert!(migrated == stored, "{name}: migration differs from the version 2 fixture");
-        assert!(same_session(&migrated_link, &stored), "{name}: the migrated link differs");
+        assert!(
+            migrated == stored,
+            "{name}: migration differs from the version 2 fixture"
+        );
+        assert!(
+            same_session(&migrated_link, &stored),
+            "{name}: the migrated link differs"
+        );
     }
 }
-

@@ -40,6 +40,9 @@ pub fn ChainPanel() -> impl IntoView {
     view! {
         <div class="chain-actions">
             <button type="button" class="primary" data-testid="verify-chain" on:click=verify>"Verify chain"</button>
+            {move || (state.role.get() == closeout_core::Role::Auditor).then(|| view! {
+                <button type="button" data-testid="attest" on:click=move |_| state.attest()>"Verify and attest as the auditor"</button>
+            })}
             {move || verify_result.get().map(|(ok, text)| view! {
                 <p class=if ok { "message ok" } else { "message error" } data-testid="chain-verify-result" role="status">{text}</p>
             })}
@@ -51,6 +54,7 @@ pub fn ChainPanel() -> impl IntoView {
                     <tr>
                         <th scope="col">"Seq"</th>
                         <th scope="col">"Kind"</th>
+                        <th scope="col">"Appended by"</th>
                         <th scope="col">"Record id"</th>
                         <th scope="col">"Record digest"</th>
                         <th scope="col">"Previous entry"</th>
@@ -63,6 +67,7 @@ pub fn ChainPanel() -> impl IntoView {
                             <tr id=format!("entry-{}", entry.seq) data-testid=format!("entry-{}", entry.seq)>
                                 <td>{entry.seq}</td>
                                 <td>{entry.kind.spec().name}</td>
+                                <td data-testid="entry-actor">{entry.actor_role.title()}</td>
                                 <td><code>{entry.id().to_string()}</code></td>
                                 <td><code title=entry.record_digest.clone()>{short(&entry.record_digest)}</code></td>
                                 <td><code title=entry.prev_entry_digest.clone()>{short(&entry.prev_entry_digest)}</code></td>

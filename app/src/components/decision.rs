@@ -134,31 +134,32 @@ fn AcceptedRiskForm() -> impl IntoView {
             Fields::new(&risk, "$.accepted_risk").and_then(|f| documented_accepted_risk(&f));
         match checked {
             Err(problem) => error.set(Some(problem.to_string())),
-            Ok(_) => {
-                let mut input = state
-                    .session
-                    .with_untracked(|s| s.input_for(StepId::FinalDecision));
-                input.set("accepted_risk", risk);
-                match state.set_input(StepId::FinalDecision, input) {
-                    Ok(()) => {
+            Ok(risk) => {
+                match state.record_risk(Some(&risk)) {
+                    Ok(Some(id)) => {
                         error.set(None);
-                        state.say("Accepted risk saved; the decision above uses it.");
+                        state.say(format!("Accepted risk recorded as {id} in the evidence log; the decision above rests on it."));
+                    }
+                    Ok(None) => {
+                        error.set(None);
+                        state.say("This accepted risk is already the one in force; nothing new was recorded.");
                     }
                     Err(problem) => error.set(Some(problem.to_string())),
                 }
             }
         }
     };
-    let remove = move |_| {
-        let mut input = state
-            .session
-            .with_untracked(|s| s.input_for(StepId::FinalDecision));
-        input.set("accepted_risk", Value::Null);
-        if let Err(problem) = state.set_input(StepId::FinalDecision, input) {
-            error.set(Some(problem.to_string()));
-        } else {
+    let remove = move |_| match state.record_risk(None) {
+        Err(problem) => error.set(Some(problem.to_string())),
+        Ok(Some(id)) => {
             error.set(None);
-            state.say("Accepted risk removed.");
+            state.say(format!(
+                "Accepted risk withdrawn: {id} records the withdrawal in the evidence log."
+            ));
+        }
+        Ok(None) => {
+            error.set(None);
+            state.say("No accepted risk was in force; nothing was recorded.");
         }
     };
     let input = |id: &'static str,

@@ -5,7 +5,7 @@ use super::editor::input_editor;
 use crate::browser;
 use crate::state::RunResult;
 use closeout_core::evidence::Entry;
-use closeout_core::flow::StepStatus;
+use closeout_core::flow::{who_does, Act, StepStatus};
 use closeout_core::guide::step_guide;
 use closeout_core::json::pretty_string;
 use closeout_core::steps::{StepId, STEPS};
@@ -21,7 +21,10 @@ pub fn StepList() -> impl IntoView {
                 .iter()
                 .map(|step| {
                     let (id, number) = (step.id, step.number);
-                    let status = move || state.session.with(|s| s.status(id).clone());
+                    let status = move || {
+                        let now = state.clock.get();
+                        state.session.with(|s| s.shown_status(id, now))
+                    };
                     view! {
                         <li
                             class="step"
@@ -61,15 +64,19 @@ pub fn StepPanel() -> impl IntoView {
         let number = step.number;
         let guide = step_guide(id);
         let input = RwSignal::new(state.session.with_untracked(|s| s.input_for(id)));
-        let can_run = move || state.role.get() == step.owner;
+        let act = move || Act::for_role(id, state.role.get());
+        let can_run = move || act().is_some();
         let run = move |_| state.run_step(id, &input.get_untracked());
-        let status = move || state.session.with(|s| s.status(id).clone());
+        let status = move || {
+            let now = state.clock.get();
+            state.session.with(|s| s.shown_status(id, now))
+        };
         view! {
             <article class="panel" data-testid="step-panel" aria-labelledby="step-panel-title">
                 <header class="panel-header">
                     <h3 id="step-panel-title">{format!("Step {number}: {}", step.name)}</h3>
                     <p class="owner">
-                        {format!("Owned by the {}", step.owner.title())}
+                        {format!("This step is {}", who_does(id))}
                         <span class="badge" data-state=move || status().code()>{move || status().code()}</span>
                     </p>
                 </header>
@@ -85,8 +92,10 @@ pub fn StepPanel() -> impl IntoView {
                         }
                     })}
                 {move || match status() {
-                    StepStatus::Blocked(reason) => Some(view! { <p class="blocked-reason" role="status">{format!("Blocked: {reason}")}</p> }),
-                    _ => None,
+                    StepStatus::Blocked(reason) => Some(view! { <p class="blocked-reason" role="status">{format!("Blocked: {reason}")}</p> }.into_any()),
+                    StepStatus::Waiting(reason) => Some(view! { <p class="waiting-reason" data-testid="waiting-reason" role="status">{format!("Waiting: {reason}.")}</p> }.into_any()),
+                    StepStatus::Stale(reason) => Some(view! { <p class="stale-reason" data-testid="stale-reason" role="status">{format!("No longer holds: {reason}.")}</p> }.into_any()),
+                    StepStatus::Pending | StepStatus::Done => None,
                 }}
                 <form class="inputs" on:submit=move |ev| ev.prevent_default()>
                     {input_editor(id, input)}
@@ -97,12 +106,9 @@ pub fn StepPanel() -> impl IntoView {
                         prop:disabled=move || !can_run()
                         on:click=run
                     >
-                        {move || {
-                            if can_run() {
-                                format!("Run step {number} as {}", state.role.get().title())
-                            } else {
-                                format!("Only the {} can run this step", step.owner.title())
-                            }
+                        {move || match act() {
+                            Some(act) => format!("{} as {}", act.label(id), state.role.get().title()),
+                            None => format!("The {} does nothing here: this step is {}", state.role.get().title().to_lowercase(), who_does(id)),
                         }}
                     </button>
                 </form>

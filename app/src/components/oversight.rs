@@ -22,7 +22,7 @@ pub fn EscalationPanel() -> impl IntoView {
     let found = Memo::new(move |_| {
         let now = state.clock.get();
         state.session.with(|s| {
-            let facts = facts_from_log(s.log(), s.release_record_ref(), None);
+            let facts = facts_from_log(s.log(), s.release_record_ref());
             escalations(&facts, s.scenario.regulated_evidence, now)
         })
     });

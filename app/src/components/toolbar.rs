@@ -59,6 +59,7 @@ pub fn Toolbar() -> impl IntoView {
                         .map(|role| view! { <option value=role.id()>{role.title()}</option> })
                         .collect_view()}
                 </select>
+                <p class="hint role-duties" data-testid="role-duties">{move || closeout_core::flow::role_duties(state.role.get())}</p>
             </div>
             <div class="control clock">
                 <span class="label">"Sandbox clock"</span>

@@ -3,10 +3,10 @@
 use crate::evidence::EvidenceLog;
 use crate::flow::governance::current_risk;
 use crate::flow::inputs::AcceptedRisk;
-use crate::roles::Role;
 use crate::flow::{closeout_deliveries, summary_delivery_state};
 use crate::json::Value;
 use crate::record::{field, RecordKind};
+use crate::roles::Role;
 use crate::states::{
     CloseoutState, DeliveryState, HealthLevel, ReadinessState, RetentionDecisionState, RetryAction,
     SignatureState, WorkerRunState,
@@ -282,7 +282,8 @@ fn cite_what_made_a_criterion_unneeded(log: &EvidenceLog, reference: &str, facts
             facts_cite(&mut facts.evidence_refs, 8, summary.id());
         }
     }
-    if facts.evidence_refs[8].is_empty() && !facts.retry_decisions.contains(&Some(RetryAction::Retry))
+    if facts.evidence_refs[8].is_empty()
+        && !facts.retry_decisions.contains(&Some(RetryAction::Retry))
     {
         let cited: Vec<String> = facts.evidence_refs[7].clone();
         for id in cited {

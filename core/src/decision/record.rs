@@ -23,9 +23,11 @@ pub fn final_decision_record(
         .collect();
     rests_on.sort();
     rests_on.dedup();
-    let record = Value::object([
+    let mut record = Value::object([
         (field::RELEASE_RECORD_REF, Value::from(reference)),
         ("audit_case_ref", Value::from(audit_case_ref)),
+        // The release manager takes the decision (D-12): the identity of the role appending it.
+        (field::DECIDED_BY, Value::from(log.actor_identity())),
         (field::GENERATED_AT, Value::from(now.isoformat())),
         (field::STATE, Value::from(decision.state.code())),
         (field::BLOCKING, strings(&decision.blocking)),
@@ -44,5 +46,10 @@ pub fn final_decision_record(
             Value::from(log.entries().last().map_or("", |e| e.entry_digest.as_str())),
         ),
     ]);
+    // Named only when there is one, so the cross-link to the accepted-risk record is followed exactly
+    // when the decision rests on one (D-14).
+    if let Some(id) = &decision.accepted_risk_id {
+        record.set(field::ACCEPTED_RISK_ID, Value::from(id.as_str()));
+    }
     seal(RecordKind::FinalDecision, record)
 }

@@ -111,7 +111,9 @@ fn chain_identities(chain: &Value) -> Result<Identities, ChainError> {
     let actors = chain
         .get("actors")
         .filter(|a| a.as_object().is_some())
-        .ok_or_else(|| ChainError::unreadable("$.actors must be an object naming each role's identity"))?;
+        .ok_or_else(|| {
+            ChainError::unreadable("$.actors must be an object naming each role's identity")
+        })?;
     for role in Role::ALL {
         if actors.get(role.id()).and_then(Value::as_str).is_none() {
             return Err(ChainError::unreadable(format!(
@@ -321,7 +323,11 @@ pub fn verify_chain(chain: &Value) -> Result<ChainReport, ChainError> {
             }
         }
         for link in CROSS_LINKS.iter().filter(|link| {
-            link.from == kind && !(link.optional && record.get(link.field).is_none())
+            let names_nothing = match record.get(link.field) {
+                None | Some(Value::Null) => true,
+                Some(value) => value.as_str() == Some(""),
+            };
+            link.from == kind && !(link.optional && names_nothing)
         }) {
             let target_id = record.str_at(link.field);
             match seen.get(target_id) {

@@ -116,7 +116,10 @@ mod tests {
     fn every_step_has_an_act_of_its_owner_and_two_steps_take_two_roles() {
         for step in StepId::ALL {
             let acts = Act::of_step(step);
-            assert!(acts.iter().any(|(role, _)| *role == step.owner()), "{step:?}");
+            assert!(
+                acts.iter().any(|(role, _)| *role == step.owner()),
+                "{step:?}"
+            );
             let two = matches!(step, StepId::RetentionReview | StepId::RetryWorker);
             assert_eq!(acts.len(), if two { 2 } else { 1 }, "{step:?}");
         }
@@ -125,6 +128,9 @@ mod tests {
             Some(Act::DecideReview)
         );
         assert_eq!(Act::for_role(StepId::RetentionReview, Role::Auditor), None);
-        assert_eq!(Act::for_role(StepId::ReadinessBundle, Role::PlatformOwner), None);
+        assert_eq!(
+            Act::for_role(StepId::ReadinessBundle, Role::PlatformOwner),
+            None
+        );
     }
 }

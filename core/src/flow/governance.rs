@@ -14,7 +14,10 @@ use crate::time::Timestamp;
 
 /// The accepted risk in force for a release: the latest `accepted_risk` record, unless it withdrew the
 /// risk. Its entry says who recorded it and when.
-pub fn current_risk<'a>(log: &'a EvidenceLog, reference: &str) -> Option<(&'a Entry, AcceptedRisk)> {
+pub fn current_risk<'a>(
+    log: &'a EvidenceLog,
+    reference: &str,
+) -> Option<(&'a Entry, AcceptedRisk)> {
     let entry = log.latest(RecordKind::AcceptedRisk, reference)?;
     if RiskAction::parse(entry.record.str_at(field::RISK_ACTION)) == Some(RiskAction::Withdrawn) {
         return None;
@@ -107,12 +110,17 @@ pub fn approve_redelivery(
 
 /// The auditor's attestation: verifies the session's chain as it stands and appends what was found
 /// (head, entry count, how it ends, when, by whom).
-pub fn attest(log: &mut EvidenceLog, scenario: &Scenario, now: Timestamp) -> Result<String, StepError> {
+pub fn attest(
+    log: &mut EvidenceLog,
+    scenario: &Scenario,
+    now: Timestamp,
+) -> Result<String, StepError> {
     let reference = scenario.release_record_ref.as_str();
-    let report = verify_chain(&log.to_chain_value(reference)).map_err(|error| StepError::Refused {
-        step: StepId::FinalDecision,
-        reason: format!("the chain does not verify, so it cannot be attested: {error}"),
-    })?;
+    let report =
+        verify_chain(&log.to_chain_value(reference)).map_err(|error| StepError::Refused {
+            step: StepId::FinalDecision,
+            reason: format!("the chain does not verify, so it cannot be attested: {error}"),
+        })?;
     let ending = match report.ending {
         ChainEnding::FinalDecision => "final_decision",
         ChainEnding::AfterFinalDecision { .. } => "entries_after_final_decision",
@@ -120,7 +128,10 @@ pub fn attest(log: &mut EvidenceLog, scenario: &Scenario, now: Timestamp) -> Res
     };
     let attestation = Value::object([
         (field::RELEASE_RECORD_REF, Value::from(reference)),
-        (field::VERIFIED_HEAD_DIGEST, Value::from(report.head_digest.as_str())),
+        (
+            field::VERIFIED_HEAD_DIGEST,
+            Value::from(report.head_digest.as_str()),
+        ),
         (field::VERIFIED_ENTRY_COUNT, Value::from(report.entries)),
         ("result", Value::from("intact")),
         ("chain_ending", Value::from(ending)),

@@ -391,7 +391,9 @@ impl Session {
         if step != StepId::FinalDecision || status != StepStatus::Done {
             return status;
         }
-        let Some(recorded) = self.log.latest(RecordKind::FinalDecision, self.release_record_ref())
+        let Some(recorded) = self
+            .log
+            .latest(RecordKind::FinalDecision, self.release_record_ref())
         else {
             return status;
         };
@@ -407,8 +409,12 @@ impl Session {
                 .filter_map(|c| c.as_str().map(String::from))
                 .collect()
         };
-        let live_codes = |codes: &[&str]| -> Vec<String> { codes.iter().map(|c| c.to_string()).collect() };
-        let recorded_risk = recorded.record.get(field::ACCEPTED_RISK_ID).and_then(Value::as_str);
+        let live_codes =
+            |codes: &[&str]| -> Vec<String> { codes.iter().map(|c| c.to_string()).collect() };
+        let recorded_risk = recorded
+            .record
+            .get(field::ACCEPTED_RISK_ID)
+            .and_then(Value::as_str);
         let same = recorded_state == live.state.code()
             && codes(field::BLOCKING) == live_codes(&live.blocking)
             && codes(field::WARNINGS) == live_codes(&live.warnings)

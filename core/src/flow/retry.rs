@@ -2,8 +2,8 @@
 //! (retry, wait or suppress); the retry worker carries out the plan's retries, dry run first (D-7).
 
 use super::connector::{self, Event};
-use super::governance;
 use super::delivery::{closeout_calls, closeout_deliveries, failed_deliveries};
+use super::governance;
 use super::inputs::{self, Outcome, Routing};
 use super::{require, StepError};
 use crate::evidence::EvidenceLog;
@@ -117,14 +117,12 @@ pub fn retry_worker(
         .filter(|run| run.record.get(field::DRY_RUN).and_then(Value::as_bool) == Some(true))
         .last()
         .map(|run| run.id().to_string());
-    if !settings.dry_run {
-        if dry_run_before.is_none() {
-            return Err(StepError::Refused {
-                step: StepId::RetryWorker,
-                reason: "a live run needs a completed dry run of the same retry plan first (D-7)"
-                    .into(),
-            });
-        }
+    if !settings.dry_run && dry_run_before.is_none() {
+        return Err(StepError::Refused {
+            step: StepId::RetryWorker,
+            reason: "a live run needs a completed dry run of the same retry plan first (D-7)"
+                .into(),
+        });
     }
     // A live run rests on the release manager's approval record of this plan (D-13), never a typed name.
     let approval = if settings.dry_run {

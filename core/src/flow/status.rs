@@ -33,9 +33,9 @@ impl StepStatus {
     /// Why the step is blocked, waiting or stale.
     pub fn reason(&self) -> Option<&str> {
         match self {
-            StepStatus::Blocked(reason) | StepStatus::Waiting(reason) | StepStatus::Stale(reason) => {
-                Some(reason)
-            }
+            StepStatus::Blocked(reason)
+            | StepStatus::Waiting(reason)
+            | StepStatus::Stale(reason) => Some(reason),
             StepStatus::Pending | StepStatus::Done => None,
         }
     }

@@ -23,11 +23,20 @@ pub fn appended_by(kind: RecordKind) -> &'static [Role] {
     match kind {
         // The release manager brings the upstream evidence into the closeout and runs steps 1-3, 5, 6 and
         // 10; step 4's request is theirs too.
-        ReadinessSummary | ReadinessApproval | ReleaseRecordAttachment | ClosurePacketVerification
-        | AuditorExport | ArchiveReference | ArchiveHealth | ReadinessBundle | ArchiveManifest
-        | CloseoutSummary | RetentionReview | ArtifactBundle | RetentionHealth | FinalDecision => {
-            &[Role::ReleaseManager]
-        }
+        ReadinessSummary
+        | ReadinessApproval
+        | ReleaseRecordAttachment
+        | ClosurePacketVerification
+        | AuditorExport
+        | ArchiveReference
+        | ArchiveHealth
+        | ReadinessBundle
+        | ArchiveManifest
+        | CloseoutSummary
+        | RetentionReview
+        | ArtifactBundle
+        | RetentionHealth
+        | FinalDecision => &[Role::ReleaseManager],
         // Nobody decides their own request (D-13): the security architect decides step 4.
         RetentionDecision => &[Role::SecurityArchitect],
         // Step 3 delivers the summary (release manager); steps 7 and 9 deliver alerts and retries.

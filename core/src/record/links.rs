@@ -8,8 +8,9 @@ use super::RecordKind;
 /// the field that must then equal the named record's hash, where there is one.
 pub struct CrossLink {
     pub from: RecordKind,
-    /// Whether the link applies only when the record has the field (a connector delivery names either a
-    /// summary or an alert plan).
+    /// Whether the link applies only when the record names something in the field (a connector delivery
+    /// names either a summary or an alert plan; an open summary may name no bundle): absent, `null` and
+    /// `""` name nothing.
     pub optional: bool,
     pub field: &'static str,
     pub to: RecordKind,
@@ -24,17 +25,16 @@ pub const CROSS_LINKS: &[CrossLink] = &[
         RecordKind::ReadinessBundle,
         Some(field::BUNDLE_HASH),
     ),
-    link(
+    // An open summary made before its bundle or manifest names none ("").
+    optional_link(
         RecordKind::CloseoutSummary,
         field::BUNDLE_ID,
         RecordKind::ReadinessBundle,
-        None,
     ),
-    link(
+    optional_link(
         RecordKind::CloseoutSummary,
         field::MANIFEST_ID,
         RecordKind::ArchiveManifest,
-        None,
     ),
     optional_link(
         RecordKind::ConnectorDelivery,
