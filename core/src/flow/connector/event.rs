@@ -1,0 +1,204 @@
+//! Delivery events (`docs/domain.md#41-delivery-events`): the one event a delivery sends, in CAVRA's
+//! shapes and strings, whose `provider_payloads[provider]` is the body each provider receives.
+//!
+//! Two events: the closeout summary event (step 3, and a live redelivery in step 9) and the retention
+//! health alert event (step 7). Each is built from a public summary of the records the step rests on, so
+//! nothing outside that summary (no secret, no private endpoint) can reach a connector.
+
+use super::payloads;
+use crate::json::{canonical_string, strings, Value};
+use crate::record::field;
+use crate::states::HealthLevel;
+use crate::time::Timestamp;
+
+/// The closeout summary event's schema.
+pub const CLOSEOUT_EVENT_SCHEMA: &str =
+    "cavra.go-backend-pilot.rollback-drill-final-reporting-release-closeout-delivery-event.v1";
+/// The closeout summary event's type.
+pub const CLOSEOUT_EVENT_TYPE: &str = "cavra.go_backend.rollback_drill.final_reporting.release_closeout";
+/// The retention health alert event's schema.
+pub const ALERT_EVENT_SCHEMA: &str =
+    "cavra.go-backend-pilot.rollback-drill-final-reporting-closeout-retention-health-alert-event.v1";
+/// The retention health alert event's type.
+pub const ALERT_EVENT_TYPE: &str =
+    "cavra.go_backend.rollback_drill.final_reporting.closeout_retention_health_alert";
+
+/// How much of the public summary's canonical JSON the closeout event's `payload` keeps, by default.
+pub const DEFAULT_MAX_SUMMARY_CHARS: i64 = 12_000;
+/// The least and most `max_summary_chars` may be; a value outside is clamped, as CAVRA does.
+pub const MAX_SUMMARY_CHARS_BOUNDS: (i64, i64) = (1_000, 50_000);
+
+/// The controls the closeout event lists.
+const CLOSEOUT_CONTROLS: [&str; 3] = [
+    "closeout-delivery-event-contains-public-safe-release-evidence-only",
+    "connector-delivery-redacts-provider-credentials",
+    "private-grc-siem-archive-side-effects-remain-outside-community-repository",
+];
+
+/// What step 3 sends, from the closed summary and the bundle and manifest it names (`None` when the log
+/// does not hold them: their fields read as CAVRA's defaults).
+pub fn closeout_public_summary(
+    summary: &Value,
+    bundle: Option<&Value>,
+    manifest: Option<&Value>,
+) -> Value {
+    let summary_id = summary.str_at(field::SUMMARY_ID);
+    let bundle_id = summary.str_at(field::BUNDLE_ID);
+    let manifest_id = summary.str_at(field::MANIFEST_ID);
+    let signature_state = manifest
+        .map(|m| m.str_at(field::SIGNATURE_STATE))
+        .filter(|s| !s.is_empty())
+        .unwrap_or("unknown");
+    let archive_object_count = manifest
+        .and_then(|m| m.get(field::ARCHIVE_OBJECTS))
+        .and_then(Value::as_array)
+        .map_or(0, <[Value]>::len);
+    let evidence_count = bundle
+        .and_then(|b| b.get(field::EVIDENCE_COUNT))
+        .and_then(Value::as_i64)
+        .unwrap_or(0);
+    // Only a closed summary is delivered, and CAVRA's closed summary is healthy.
+    let alert_level = HealthLevel::Healthy.as_str();
+    let refs = [
+        format!("go-rollback-drill-final-readiness-bundle://{bundle_id}"),
+        format!("go-rollback-drill-final-archive-manifest://{manifest_id}"),
+        format!("go-rollback-drill-final-closeout-summary://{summary_id}"),
+    ];
+    Value::object([
+        (field::SUMMARY_ID, Value::from(summary_id)),
+        (
+            field::SUMMARY_HASH,
+            Value::from(summary.str_at(field::SUMMARY_HASH)),
+        ),
+        (
+            field::RELEASE_RECORD_REF,
+            Value::from(summary.str_at(field::RELEASE_RECORD_REF)),
+        ),
+        (
+            field::CLOSEOUT_STATE,
+            Value::from(summary.str_at(field::CLOSEOUT_STATE)),
+        ),
+        (field::ALERT_LEVEL, Value::from(alert_level)),
+        (field::BUNDLE_ID, Value::from(bundle_id)),
+        (field::MANIFEST_ID, Value::from(manifest_id)),
+        (field::SIGNATURE_STATE, Value::from(signature_state)),
+        (field::ARCHIVE_OBJECT_COUNT, Value::from(archive_object_count)),
+        (field::EVIDENCE_COUNT, Value::from(evidence_count)),
+        (
+            "executive_summary",
+            Value::object([
+                ("status", Value::from("final reporting is closed")),
+                (
+                    "reason",
+                    Value::from(
+                        "readiness bundle, archive manifest, and external signature are present",
+                    ),
+                ),
+            ]),
+        ),
+        (
+            field::PUBLIC_EVIDENCE_REFS,
+            // A ref with no id after `://` names nothing; CAVRA drops it.
+            strings(refs.iter().filter(|r| !r.ends_with("://"))),
+        ),
+    ])
+}
+
+/// The closeout summary event for a closed summary's public summary, made at `now` by `generated_by`
+/// (the acting role's id). `payload` is the public summary's canonical JSON cut to `max_summary_chars`
+/// (clamped to [`MAX_SUMMARY_CHARS_BOUNDS`]); `payload_truncated` says whether it was cut.
+pub fn closeout_event(
+    public_summary: Value,
+    generated_by: &str,
+    now: Timestamp,
+    max_summary_chars: i64,
+) -> Value {
+    let (payload, payload_truncated) = cut(&public_summary, max_summary_chars);
+    let at = |key: &str| public_summary.get(key).cloned().unwrap_or(Value::Null);
+    let summary_id = public_summary.str_at(field::SUMMARY_ID);
+    let texts = payloads::closeout_texts(&public_summary);
+    let provider_payloads = payloads::provider_payloads(&public_summary, &texts);
+    Value::object([
+        ("schema_version", Value::from(CLOSEOUT_EVENT_SCHEMA)),
+        (field::EVENT_TYPE, Value::from(CLOSEOUT_EVENT_TYPE)),
+        (field::EVENT_ID, Value::from(summary_id)),
+        (field::SESSION_ID, Value::from(summary_id)),
+        (field::GENERATED_AT, Value::from(now.isoformat())),
+        (field::GENERATED_BY, Value::from(generated_by)),
+        (field::RELEASE_RECORD_REF, at(field::RELEASE_RECORD_REF)),
+        (field::SUMMARY_ID, at(field::SUMMARY_ID)),
+        (field::SUMMARY_HASH, at(field::SUMMARY_HASH)),
+        (field::BUNDLE_ID, at(field::BUNDLE_ID)),
+        (field::MANIFEST_ID, at(field::MANIFEST_ID)),
+        (field::CLOSEOUT_STATE, at(field::CLOSEOUT_STATE)),
+        (field::ARCHIVE_OBJECT_COUNT, at(field::ARCHIVE_OBJECT_COUNT)),
+        (field::EVIDENCE_COUNT, at(field::EVIDENCE_COUNT)),
+        (field::PUBLIC_EVIDENCE_REFS, at(field::PUBLIC_EVIDENCE_REFS)),
+        ("payload", Value::from(payload)),
+        ("payload_truncated", Value::from(payload_truncated)),
+        (field::PROVIDER_PAYLOADS, provider_payloads),
+        ("controls", strings(CLOSEOUT_CONTROLS)),
+    ])
+}
+
+/// What step 7 sends: the alert plan's ids and level, with the health report's summary and findings.
+pub fn alert_public_summary(plan: &Value, health: &Value) -> Value {
+    let copy = |key: &str| health.get(key).cloned().unwrap_or(Value::Null);
+    Value::object([
+        (field::PLAN_ID, Value::from(plan.str_at(field::PLAN_ID))),
+        (field::HEALTH_ID, Value::from(plan.str_at(field::HEALTH_ID))),
+        (
+            field::ALERT_LEVEL,
+            Value::from(plan.str_at(field::ALERT_LEVEL)),
+        ),
+        (field::SUMMARY, copy(field::SUMMARY)),
+        (field::FINDINGS, copy(field::FINDINGS)),
+    ])
+}
+
+/// The retention health alert event for an alert plan's public summary.
+pub fn alert_event(public_summary: Value) -> Value {
+    let plan_id = public_summary.str_at(field::PLAN_ID);
+    let texts = payloads::alert_texts(&public_summary);
+    let provider_payloads = payloads::provider_payloads(&public_summary, &texts);
+    Value::object([
+        ("schema_version", Value::from(ALERT_EVENT_SCHEMA)),
+        (field::EVENT_TYPE, Value::from(ALERT_EVENT_TYPE)),
+        (field::EVENT_ID, Value::from(plan_id)),
+        (field::SESSION_ID, Value::from(plan_id)),
+        (
+            field::HEALTH_ID,
+            Value::from(public_summary.str_at(field::HEALTH_ID)),
+        ),
+        (field::PLAN_ID, Value::from(plan_id)),
+        (
+            field::ALERT_LEVEL,
+            Value::from(public_summary.str_at(field::ALERT_LEVEL)),
+        ),
+        (field::PROVIDER_PAYLOADS, provider_payloads),
+    ])
+}
+
+/// The body `provider` receives from `event`: its `provider_payloads[provider]`.
+pub fn payload_for<'a>(event: &'a Value, provider: &str) -> Option<&'a Value> {
+    event
+        .get(field::PROVIDER_PAYLOADS)
+        .and_then(|payloads| payloads.get(provider))
+}
+
+/// `max_summary_chars` clamped to its bounds.
+pub fn clamp_max_summary_chars(max_summary_chars: i64) -> usize {
+    let (least, most) = MAX_SUMMARY_CHARS_BOUNDS;
+    usize::try_from(max_summary_chars.clamp(least, most)).unwrap_or(0)
+}
+
+/// The canonical JSON of `value` cut to `max_summary_chars` characters (as Python's slice counts
+/// them), and whether it was cut.
+fn cut(value: &Value, max_summary_chars: i64) -> (String, bool) {
+    let text = canonical_string(value);
+    let max = clamp_max_summary_chars(max_summary_chars);
+    match text.char_indices().nth(max) {
+        Some((end, _)) => (text[..end].to_string(), true),
+        None => (text, false),
+    }
+}
