@@ -198,7 +198,9 @@ pub fn retry_worker(
                 providers: vec![(provider.clone(), outcome)],
             };
             // The summary the decision names is in the log: its deliveries made the decision.
-            let summary = log.by_id(&summary_id).map_or(Value::Null, |e| e.record.clone());
+            let summary = log
+                .by_id(&summary_id)
+                .map_or(Value::Null, |e| e.record.clone());
             let sent = closeout_delivery_event(log, &summary, role.id(), now);
             let prior = |p: &str| closeout_calls(log, reference, &summary_id, p);
             let delivery = connector::deliver(

@@ -150,7 +150,10 @@ pub(super) fn closeout_delivery_event(
     now: Timestamp,
 ) -> Value {
     let linked = |key: &str| log.by_id(summary.str_at(key)).map(|entry| &entry.record);
-    let public_summary =
-        closeout_public_summary(summary, linked(field::BUNDLE_ID), linked(field::MANIFEST_ID));
+    let public_summary = closeout_public_summary(
+        summary,
+        linked(field::BUNDLE_ID),
+        linked(field::MANIFEST_ID),
+    );
     closeout_event(public_summary, generated_by, now, DEFAULT_MAX_SUMMARY_CHARS)
 }

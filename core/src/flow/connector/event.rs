@@ -15,7 +15,8 @@ use crate::time::Timestamp;
 pub const CLOSEOUT_EVENT_SCHEMA: &str =
     "cavra.go-backend-pilot.rollback-drill-final-reporting-release-closeout-delivery-event.v1";
 /// The closeout summary event's type.
-pub const CLOSEOUT_EVENT_TYPE: &str = "cavra.go_backend.rollback_drill.final_reporting.release_closeout";
+pub const CLOSEOUT_EVENT_TYPE: &str =
+    "cavra.go_backend.rollback_drill.final_reporting.release_closeout";
 /// The retention health alert event's schema.
 pub const ALERT_EVENT_SCHEMA: &str =
     "cavra.go-backend-pilot.rollback-drill-final-reporting-closeout-retention-health-alert-event.v1";
@@ -82,7 +83,10 @@ pub fn closeout_public_summary(
         (field::BUNDLE_ID, Value::from(bundle_id)),
         (field::MANIFEST_ID, Value::from(manifest_id)),
         (field::SIGNATURE_STATE, Value::from(signature_state)),
-        (field::ARCHIVE_OBJECT_COUNT, Value::from(archive_object_count)),
+        (
+            field::ARCHIVE_OBJECT_COUNT,
+            Value::from(archive_object_count),
+        ),
         (field::EVIDENCE_COUNT, Value::from(evidence_count)),
         (
             "executive_summary",
@@ -200,5 +204,126 @@ fn cut(value: &Value, max_summary_chars: i64) -> (String, bool) {
     match text.char_indices().nth(max) {
         Some((end, _)) => (text[..end].to_string(), true),
         None => (text, false),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A closed summary's public summary whose canonical JSON is exactly `len` characters long,
+    /// padded through its release record ref.
+    fn public_summary_of_length(len: usize) -> Value {
+        let with = |reference: &str| {
+            let summary = Value::object([
+                (
+                    field::SUMMARY_ID,
+                    Value::from("gordackfinalcloseout-0123456789abcdef"),
+                ),
+                (field::CLOSEOUT_STATE, Value::from("closed")),
+                (field::RELEASE_RECORD_REF, Value::from(reference)),
+            ]);
+            closeout_public_summary(&summary, None, None)
+        };
+        let base = canonical_string(&with("")).len();
+        assert!(
+            len >= base,
+            "{len} is shorter than an empty summary ({base})"
+        );
+        let padded = with(&"r".repeat(len - base));
+        assert_eq!(canonical_string(&padded).len(), len);
+        padded
+    }
+
+    fn payload(public_summary: &Value, max: i64) -> (String, bool) {
+        let now = Timestamp::parse("2026-05-31T08:30:00+00:00").unwrap();
+        let event = closeout_event(public_summary.clone(), "release-manager", now, max);
+        (
+            event.str_at("payload").to_string(),
+            event
+                .get("payload_truncated")
+                .and_then(Value::as_bool)
+                .unwrap(),
+        )
+    }
+
+    #[test]
+    fn max_summary_chars_cuts_and_flags_the_payload_at_each_bound() {
+        for bound in [1_000, DEFAULT_MAX_SUMMARY_CHARS, 50_000] {
+            let limit = usize::try_from(bound).unwrap();
+            // Exactly at the bound: whole, not flagged.
+            let at = public_summary_of_length(limit);
+            assert_eq!(
+                payload(&at, bound),
+                (canonical_string(&at), false),
+                "{bound}"
+            );
+            // One character over: cut to the bound and flagged.
+            let over = public_summary_of_length(limit + 1);
+            let (text, truncated) = payload(&over, bound);
+            assert!(truncated, "{bound}");
+            assert_eq!(text.len(), limit);
+            assert!(canonical_string(&over).starts_with(&text));
+        }
+    }
+
+    #[test]
+    fn max_summary_chars_outside_its_bounds_is_clamped() {
+        let long = public_summary_of_length(60_000);
+        assert_eq!(payload(&long, 0).0.len(), 1_000);
+        assert_eq!(payload(&long, -5).0.len(), 1_000);
+        assert_eq!(payload(&long, 999).0.len(), 1_000);
+        assert_eq!(payload(&long, 50_001).0.len(), 50_000);
+        assert_eq!(payload(&long, i64::MAX).0.len(), 50_000);
+        let short = public_summary_of_length(900);
+        assert_eq!(payload(&short, 0), (canonical_string(&short), false));
+    }
+
+    #[test]
+    fn the_closeout_event_carries_cavras_fields_and_the_ids_of_its_records() {
+        let summary = Value::object([
+            (
+                field::SUMMARY_ID,
+                Value::from("gordackfinalcloseout-0123456789abcdef"),
+            ),
+            (field::SUMMARY_HASH, Value::from("ab".repeat(32))),
+            (field::BUNDLE_ID, Value::from("gordackfinalbundle-1")),
+            (field::MANIFEST_ID, Value::from("")),
+            (field::CLOSEOUT_STATE, Value::from("closed")),
+            (field::RELEASE_RECORD_REF, Value::from("release-1")),
+        ]);
+        let bundle = Value::object([(field::EVIDENCE_COUNT, Value::from(7i64))]);
+        let public = closeout_public_summary(&summary, Some(&bundle), None);
+        assert_eq!(public.str_at(field::SIGNATURE_STATE), "unknown");
+        assert_eq!(public.get(field::EVIDENCE_COUNT), Some(&Value::from(7i64)));
+        // The manifest ref has no id and is dropped, as CAVRA drops refs ending in `://`.
+        assert_eq!(
+            public.get(field::PUBLIC_EVIDENCE_REFS),
+            Some(&strings([
+                "go-rollback-drill-final-readiness-bundle://gordackfinalbundle-1",
+                "go-rollback-drill-final-closeout-summary://gordackfinalcloseout-0123456789abcdef",
+            ]))
+        );
+        let now = Timestamp::parse("2026-06-01T09:00:00+00:00").unwrap();
+        let event = closeout_event(public.clone(), "release-manager", now, 12_000);
+        assert_eq!(
+            event.str_at(field::EVENT_ID),
+            public.str_at(field::SUMMARY_ID)
+        );
+        assert_eq!(
+            event.str_at(field::SESSION_ID),
+            public.str_at(field::SUMMARY_ID)
+        );
+        assert_eq!(
+            event.str_at(field::GENERATED_AT),
+            "2026-06-01T09:00:00+00:00"
+        );
+        assert_eq!(event.str_at(field::GENERATED_BY), "release-manager");
+        assert_eq!(payload_for(&event, "webhook"), Some(&public));
+        assert_eq!(
+            payload_for(&event, "jira").map(|b| b.str_at("summary")),
+            Some("CAVRA Go rollback drill closeout release-1")
+        );
+        assert_eq!(payload_for(&event, "github"), None);
     }
 }
