@@ -5,6 +5,7 @@
 //! A delivery sends one event ([`event`]); each provider gets the event's `provider_payloads[provider]`
 //! ([`payloads`]), and the delivery record keeps the event, so the chain holds what each provider got.
 
+pub mod bodies;
 pub mod event;
 mod payloads;
 
