@@ -36,6 +36,44 @@ const CLOSEOUT_CONTROLS: [&str; 3] = [
     "private-grc-siem-archive-side-effects-remain-outside-community-repository",
 ];
 
+/// An object being built: one non-generic `push` for every field, so the builders below share one
+/// code path rather than one per object literal (the app's first load carries them).
+pub(super) struct Pairs(Vec<(String, Value)>);
+
+impl Pairs {
+    pub(super) fn new() -> Pairs {
+        Pairs(Vec::new())
+    }
+
+    pub(super) fn push(&mut self, key: &str, value: Value) {
+        self.0.push((key.to_string(), value));
+    }
+
+    /// Copies `keys` from `from` (`null` for a key it lacks).
+    fn copy(&mut self, from: &Value, keys: &[&str]) {
+        for key in keys {
+            self.push(key, from.get(key).cloned().unwrap_or(Value::Null));
+        }
+    }
+
+    pub(super) fn done(self) -> Value {
+        Value::Object(self.0)
+    }
+}
+
+/// The closeout event's fields copied from its public summary, after `generated_by`.
+const CLOSEOUT_COPIED: [&str; 9] = [
+    field::RELEASE_RECORD_REF,
+    field::SUMMARY_ID,
+    field::SUMMARY_HASH,
+    field::BUNDLE_ID,
+    field::MANIFEST_ID,
+    field::CLOSEOUT_STATE,
+    field::ARCHIVE_OBJECT_COUNT,
+    field::EVIDENCE_COUNT,
+    field::PUBLIC_EVIDENCE_REFS,
+];
+
 /// What step 3 sends, from the closed summary and the bundle and manifest it names (`None` when the log
 /// does not hold them: their fields read as CAVRA's defaults).
 pub fn closeout_public_summary(
@@ -43,9 +81,6 @@ pub fn closeout_public_summary(
     bundle: Option<&Value>,
     manifest: Option<&Value>,
 ) -> Value {
-    let summary_id = summary.str_at(field::SUMMARY_ID);
-    let bundle_id = summary.str_at(field::BUNDLE_ID);
-    let manifest_id = summary.str_at(field::MANIFEST_ID);
     let signature_state = manifest
         .map(|m| m.str_at(field::SIGNATURE_STATE))
         .filter(|s| !s.is_empty())
@@ -58,54 +93,61 @@ pub fn closeout_public_summary(
         .and_then(|b| b.get(field::EVIDENCE_COUNT))
         .and_then(Value::as_i64)
         .unwrap_or(0);
-    // Only a closed summary is delivered, and CAVRA's closed summary is healthy.
-    let alert_level = HealthLevel::Healthy.as_str();
-    let refs = [
-        format!("go-rollback-drill-final-readiness-bundle://{bundle_id}"),
-        format!("go-rollback-drill-final-archive-manifest://{manifest_id}"),
-        format!("go-rollback-drill-final-closeout-summary://{summary_id}"),
-    ];
-    Value::object([
-        (field::SUMMARY_ID, Value::from(summary_id)),
-        (
+    let mut refs = Vec::new();
+    for (scheme, key) in [
+        ("readiness-bundle", field::BUNDLE_ID),
+        ("archive-manifest", field::MANIFEST_ID),
+        ("closeout-summary", field::SUMMARY_ID),
+    ] {
+        let id = summary.str_at(key);
+        // A ref with no id after `://` names nothing; CAVRA drops it.
+        if !id.is_empty() {
+            refs.push(Value::from(format!(
+                "go-rollback-drill-final-{scheme}://{id}"
+            )));
+        }
+    }
+    let mut executive = Pairs::new();
+    executive.push("status", Value::from("final reporting is closed"));
+    executive.push(
+        "reason",
+        Value::from("readiness bundle, archive manifest, and external signature are present"),
+    );
+    let mut out = Pairs::new();
+    out.copy(
+        summary,
+        &[
+            field::SUMMARY_ID,
             field::SUMMARY_HASH,
-            Value::from(summary.str_at(field::SUMMARY_HASH)),
-        ),
-        (
             field::RELEASE_RECORD_REF,
-            Value::from(summary.str_at(field::RELEASE_RECORD_REF)),
-        ),
-        (
             field::CLOSEOUT_STATE,
-            Value::from(summary.str_at(field::CLOSEOUT_STATE)),
-        ),
-        (field::ALERT_LEVEL, Value::from(alert_level)),
-        (field::BUNDLE_ID, Value::from(bundle_id)),
-        (field::MANIFEST_ID, Value::from(manifest_id)),
-        (field::SIGNATURE_STATE, Value::from(signature_state)),
-        (
-            field::ARCHIVE_OBJECT_COUNT,
-            Value::from(archive_object_count),
-        ),
-        (field::EVIDENCE_COUNT, Value::from(evidence_count)),
-        (
-            "executive_summary",
-            Value::object([
-                ("status", Value::from("final reporting is closed")),
-                (
-                    "reason",
-                    Value::from(
-                        "readiness bundle, archive manifest, and external signature are present",
-                    ),
-                ),
-            ]),
-        ),
-        (
-            field::PUBLIC_EVIDENCE_REFS,
-            // A ref with no id after `://` names nothing; CAVRA drops it.
-            strings(refs.iter().filter(|r| !r.ends_with("://"))),
-        ),
-    ])
+        ],
+    );
+    // Only a closed summary is delivered, and CAVRA's closed summary is healthy.
+    out.push(
+        field::ALERT_LEVEL,
+        Value::from(HealthLevel::Healthy.as_str()),
+    );
+    out.copy(summary, &[field::BUNDLE_ID, field::MANIFEST_ID]);
+    out.push(field::SIGNATURE_STATE, Value::from(signature_state));
+    out.push(
+        field::ARCHIVE_OBJECT_COUNT,
+        Value::from(archive_object_count),
+    );
+    out.push(field::EVIDENCE_COUNT, Value::from(evidence_count));
+    out.push("executive_summary", executive.done());
+    out.push(field::PUBLIC_EVIDENCE_REFS, Value::Array(refs));
+    out.done()
+}
+
+/// The event's head: its schema, type, and `event_id = session_id = id`.
+fn head(schema: &str, event_type: &str, id: &str) -> Pairs {
+    let mut out = Pairs::new();
+    out.push("schema_version", Value::from(schema));
+    out.push(field::EVENT_TYPE, Value::from(event_type));
+    out.push(field::EVENT_ID, Value::from(id));
+    out.push(field::SESSION_ID, Value::from(id));
+    out
 }
 
 /// The closeout summary event for a closed summary's public summary, made at `now` by `generated_by`
@@ -118,69 +160,53 @@ pub fn closeout_event(
     max_summary_chars: i64,
 ) -> Value {
     let (payload, payload_truncated) = cut(&public_summary, max_summary_chars);
-    let at = |key: &str| public_summary.get(key).cloned().unwrap_or(Value::Null);
-    let summary_id = public_summary.str_at(field::SUMMARY_ID);
     let texts = payloads::closeout_texts(&public_summary);
-    let provider_payloads = payloads::provider_payloads(&public_summary, &texts);
-    Value::object([
-        ("schema_version", Value::from(CLOSEOUT_EVENT_SCHEMA)),
-        (field::EVENT_TYPE, Value::from(CLOSEOUT_EVENT_TYPE)),
-        (field::EVENT_ID, Value::from(summary_id)),
-        (field::SESSION_ID, Value::from(summary_id)),
-        (field::GENERATED_AT, Value::from(now.isoformat())),
-        (field::GENERATED_BY, Value::from(generated_by)),
-        (field::RELEASE_RECORD_REF, at(field::RELEASE_RECORD_REF)),
-        (field::SUMMARY_ID, at(field::SUMMARY_ID)),
-        (field::SUMMARY_HASH, at(field::SUMMARY_HASH)),
-        (field::BUNDLE_ID, at(field::BUNDLE_ID)),
-        (field::MANIFEST_ID, at(field::MANIFEST_ID)),
-        (field::CLOSEOUT_STATE, at(field::CLOSEOUT_STATE)),
-        (field::ARCHIVE_OBJECT_COUNT, at(field::ARCHIVE_OBJECT_COUNT)),
-        (field::EVIDENCE_COUNT, at(field::EVIDENCE_COUNT)),
-        (field::PUBLIC_EVIDENCE_REFS, at(field::PUBLIC_EVIDENCE_REFS)),
-        ("payload", Value::from(payload)),
-        ("payload_truncated", Value::from(payload_truncated)),
-        (field::PROVIDER_PAYLOADS, provider_payloads),
-        ("controls", strings(CLOSEOUT_CONTROLS)),
-    ])
+    let mut out = head(
+        CLOSEOUT_EVENT_SCHEMA,
+        CLOSEOUT_EVENT_TYPE,
+        public_summary.str_at(field::SUMMARY_ID),
+    );
+    out.push(field::GENERATED_AT, Value::from(now.isoformat()));
+    out.push(field::GENERATED_BY, Value::from(generated_by));
+    out.copy(&public_summary, &CLOSEOUT_COPIED);
+    out.push("payload", Value::from(payload));
+    out.push("payload_truncated", Value::from(payload_truncated));
+    out.push(
+        field::PROVIDER_PAYLOADS,
+        payloads::provider_payloads(public_summary, &texts),
+    );
+    out.push("controls", strings(CLOSEOUT_CONTROLS));
+    out.done()
 }
 
 /// What step 7 sends: the alert plan's ids and level, with the health report's summary and findings.
 pub fn alert_public_summary(plan: &Value, health: &Value) -> Value {
-    let copy = |key: &str| health.get(key).cloned().unwrap_or(Value::Null);
-    Value::object([
-        (field::PLAN_ID, Value::from(plan.str_at(field::PLAN_ID))),
-        (field::HEALTH_ID, Value::from(plan.str_at(field::HEALTH_ID))),
-        (
-            field::ALERT_LEVEL,
-            Value::from(plan.str_at(field::ALERT_LEVEL)),
-        ),
-        (field::SUMMARY, copy(field::SUMMARY)),
-        (field::FINDINGS, copy(field::FINDINGS)),
-    ])
+    let mut out = Pairs::new();
+    out.copy(
+        plan,
+        &[field::PLAN_ID, field::HEALTH_ID, field::ALERT_LEVEL],
+    );
+    out.copy(health, &[field::SUMMARY, field::FINDINGS]);
+    out.done()
 }
 
 /// The retention health alert event for an alert plan's public summary.
 pub fn alert_event(public_summary: Value) -> Value {
-    let plan_id = public_summary.str_at(field::PLAN_ID);
     let texts = payloads::alert_texts(&public_summary);
-    let provider_payloads = payloads::provider_payloads(&public_summary, &texts);
-    Value::object([
-        ("schema_version", Value::from(ALERT_EVENT_SCHEMA)),
-        (field::EVENT_TYPE, Value::from(ALERT_EVENT_TYPE)),
-        (field::EVENT_ID, Value::from(plan_id)),
-        (field::SESSION_ID, Value::from(plan_id)),
-        (
-            field::HEALTH_ID,
-            Value::from(public_summary.str_at(field::HEALTH_ID)),
-        ),
-        (field::PLAN_ID, Value::from(plan_id)),
-        (
-            field::ALERT_LEVEL,
-            Value::from(public_summary.str_at(field::ALERT_LEVEL)),
-        ),
-        (field::PROVIDER_PAYLOADS, provider_payloads),
-    ])
+    let mut out = head(
+        ALERT_EVENT_SCHEMA,
+        ALERT_EVENT_TYPE,
+        public_summary.str_at(field::PLAN_ID),
+    );
+    out.copy(
+        &public_summary,
+        &[field::HEALTH_ID, field::PLAN_ID, field::ALERT_LEVEL],
+    );
+    out.push(
+        field::PROVIDER_PAYLOADS,
+        payloads::provider_payloads(public_summary, &texts),
+    );
+    out.done()
 }
 
 /// The body `provider` receives from `event`: its `provider_payloads[provider]`.

@@ -6,6 +6,7 @@
 //! written here from the public summary alone (its executive summary, states and ids), so no secret or
 //! credential can be in them.
 
+use super::event::Pairs;
 use crate::json::Value;
 use crate::record::field;
 
@@ -129,55 +130,62 @@ pub(super) fn alert_texts(public_summary: &Value) -> Texts {
 
 /// `provider_payloads`: the body of each of the simulated connector's providers, in
 /// [`PROVIDERS`](crate::flow::inputs::PROVIDERS) order.
-pub(super) fn provider_payloads(public_summary: &Value, texts: &Texts) -> Value {
-    let pair = |a: (&str, Value), b: (&str, Value)| Value::object([a, b]);
-    Value::object([
-        ("webhook", public_summary.clone()),
-        (
-            "splunk",
-            pair(
-                ("event", public_summary.clone()),
-                ("sourcetype", Value::from(texts.sourcetype)),
-            ),
+pub(super) fn provider_payloads(public_summary: Value, texts: &Texts) -> Value {
+    let two = |a: &str, x: Value, b: &str, y: Value| {
+        let mut body = Pairs::new();
+        body.push(a, x);
+        body.push(b, y);
+        body.done()
+    };
+    let text = |t: &str| Value::from(t);
+    let mut out = Pairs::new();
+    out.push("webhook", public_summary.clone());
+    out.push(
+        "splunk",
+        two(
+            "event",
+            public_summary.clone(),
+            "sourcetype",
+            text(texts.sourcetype),
         ),
-        (
-            "sentinel",
-            pair(
-                ("records", Value::Array(vec![public_summary.clone()])),
-                ("table", Value::from(texts.table)),
-            ),
+    );
+    out.push(
+        "sentinel",
+        two(
+            "records",
+            Value::Array(vec![public_summary]),
+            "table",
+            text(texts.table),
         ),
-        (
-            "datadog",
-            pair(
-                ("title", Value::from(texts.title)),
-                ("text", Value::from(texts.text.as_str())),
-            ),
+    );
+    out.push(
+        "datadog",
+        two("title", text(texts.title), "text", text(&texts.text)),
+    );
+    let mut slack = Pairs::new();
+    slack.push("text", text(&texts.slack));
+    out.push("slack", slack.done());
+    out.push(
+        "teams",
+        two("title", text(texts.title), "summary", text(&texts.text)),
+    );
+    out.push(
+        "jira",
+        two(
+            "summary",
+            text(&texts.jira_summary),
+            "description",
+            text(&texts.description),
         ),
-        (
-            "slack",
-            Value::object([("text", Value::from(texts.slack.as_str()))]),
+    );
+    out.push(
+        "servicenow",
+        two(
+            "short_description",
+            text(texts.short_description),
+            "description",
+            text(&texts.description),
         ),
-        (
-            "teams",
-            pair(
-                ("title", Value::from(texts.title)),
-                ("summary", Value::from(texts.text.as_str())),
-            ),
-        ),
-        (
-            "jira",
-            pair(
-                ("summary", Value::from(texts.jira_summary.as_str())),
-                ("description", Value::from(texts.description.as_str())),
-            ),
-        ),
-        (
-            "servicenow",
-            pair(
-                ("short_description", Value::from(texts.short_description)),
-                ("description", Value::from(texts.description.as_str())),
-            ),
-        ),
-    ])
+    );
+    out.done()
 }
