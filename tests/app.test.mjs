@@ -389,3 +389,36 @@ test('the flow diagram shows live states and opens a step by mouse or keyboard',
   assert.equal(await page.getByTestId('diagram-step-5').getAttribute('data-state'), 'blocked');
   await close();
 });
+
+test('step 3: pick Splunk and read the exact body Splunk would receive, as the chain holds it', async () => {
+  const { page, close } = await open();
+  await page.getByTestId('step-1-run').click();
+  await page.getByTestId('step-2').getByRole('button').click();
+  await page.getByTestId('step-2-run').click();
+  await page.getByTestId('step-3').getByRole('button').click();
+  await page.locator('#input-3-providers').fill('splunk');
+  await page.getByTestId('step-3-run').click();
+  assert.equal(await page.getByTestId('step-3').getAttribute('data-state'), 'done');
+  const bodies = page.getByTestId('provider-bodies');
+  await bodies.locator('summary').click();
+  const splunk = bodies.getByTestId('provider-splunk');
+  await splunk.waitFor({ timeout: 10_000 });
+  assert.equal(await bodies.getByTestId('provider-webhook').count(), 0, 'only the chosen provider was called');
+  const body = JSON.parse(await splunk.getByTestId('provider-body').textContent());
+  assert.equal(body.sourcetype, 'cavra:go:rollback_drill:closeout');
+  assert.equal(body.event.closeout_state, 'closed');
+  assert.match(body.event.summary_id, /^gordackfinalcloseout-[0-9a-f]{16}$/);
+  assert.deepEqual(Object.keys(body.event).sort(), [
+    'alert_level', 'archive_object_count', 'bundle_id', 'closeout_state', 'evidence_count', 'executive_summary',
+    'manifest_id', 'public_evidence_refs', 'release_record_ref', 'signature_state', 'summary_hash', 'summary_id',
+  ]);
+  const text = await splunk.textContent();
+  assert.match(text, /Authorization: REDACTED/);
+  assert.match(await splunk.getByTestId('provider-boundary').textContent(), /HTTP Event Collector token.*Enterprise/);
+  // The delivery record shown beside it (the chain's entry) holds the event, and Splunk's body in it.
+  const records = await page.getByTestId('record').allTextContents();
+  const delivery = records.map((r) => r.slice(r.indexOf('{'))).map((json) => JSON.parse(json)).find((r) => r.delivery_id);
+  assert.deepEqual(delivery.event.provider_payloads.splunk, body);
+  assert.equal(delivery.event.event_type, 'cavra.go_backend.rollback_drill.final_reporting.release_closeout');
+  await close();
+});

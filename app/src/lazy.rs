@@ -2,7 +2,7 @@
 //!
 //! The first screen (the ten steps, the toolbar, the decision) is in the Wasm the page loads. The parts a
 //! visitor reaches later (the evidence chain, the files, the escalations and counters) and the panels
-//! that open on demand (the walkthrough, presenter mode) are each built into their own Wasm module by
+//! that open on demand (the walkthrough, presenter mode, the bodies each provider receives) are each built into their own Wasm module by
 //! release builds and fetched when their section nears the screen or their panel opens: the first load
 //! carries only what the first screen uses.
 //!
@@ -89,6 +89,10 @@ deferred_part!(
 deferred_part!(
     /// Presenter mode's presets, talk track and timer.
     demo, demo_content, crate::components::demo::DemoContent
+);
+deferred_part!(
+    /// The step panel's bodies: what each provider of a delivery receives.
+    bodies, provider_bodies_content, crate::components::bodies::ProviderBodies
 );
 
 /// Decodes a share link's fragment (base64url, inflate, then the session replayed from its actions).

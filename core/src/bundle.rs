@@ -1,5 +1,6 @@
 //! The closeout artifact bundle as files (`docs/domain.md#step-5-closeout-artifact-bundle`): a `.zip`
-//! holding the three files and `manifest.json`, or one `.json`; and verification of a bundle zip.
+//! holding the bundle's files (the three records, then the summary's deliveries with their events) and
+//! `manifest.json`, or one `.json`; and verification of a bundle zip.
 //!
 //! The zip is deterministic (fixed dates, permissions and compression), so verification can demand that
 //! a bundle re-created from its own verified contents is byte-identical: a flipped byte anywhere, even in
@@ -80,7 +81,7 @@ pub fn bundle_json(record: &Value) -> Value {
     ])
 }
 
-/// The bundle as a `.zip`: the three files, then `manifest.json`.
+/// The bundle as a `.zip`: its files, then `manifest.json`.
 pub fn bundle_zip(record: &Value) -> Result<Vec<u8>, BundleError> {
     let files: Vec<(String, Vec<u8>)> = record
         .get(field::FILES)
@@ -241,6 +242,8 @@ pub fn verify_zip(bytes: &[u8]) -> Result<ZipReport, BundleError> {
 }
 
 /// Each file's own record identity, and the links between the summary, bundle, manifest and bundle.
+/// A bundle made since the sandbox kept delivery events has a fourth file, the summary's deliveries
+/// (each delivery's id and its link to the summary are checked); one made before has three.
 fn check_records(
     bundle: &Value,
     files: &[(String, Vec<u8>)],
@@ -251,15 +254,19 @@ fn check_records(
         RecordKind::ReadinessBundle,
         RecordKind::ArchiveManifest,
     ];
-    if contents.len() != kinds.len() {
+    if contents.len() != kinds.len() && contents.len() != kinds.len() + 1 {
         return Err(tampered(
             MANIFEST_NAME,
             format!(
-                "lists {} files, a bundle has {}",
+                "lists {} files, a bundle has {} (or {} before delivery events were kept)",
                 contents.len(),
+                kinds.len() + 1,
                 kinds.len()
             ),
         ));
+    }
+    if let (Some((name, _)), Some(deliveries)) = (files.get(3), contents.get(3)) {
+        check_deliveries(name, bundle.str_at(field::SUMMARY_ID), deliveries)?;
     }
     for ((name, _), (content, kind)) in files.iter().zip(contents.iter().zip(kinds)) {
         let spec = kind.spec();
@@ -300,4 +307,27 @@ fn check_records(
         Some((name, _, problem)) => Err(tampered(name, problem)),
         None => Ok(()),
     }
+}
+
+/// The deliveries file: delivery records of the bundle's summary, each with the id its material gives.
+fn check_deliveries(name: &str, summary_id: &str, deliveries: &Value) -> Result<(), BundleError> {
+    let records = deliveries
+        .as_array()
+        .ok_or_else(|| tampered(name, "is not a list of delivery records"))?;
+    for (index, record) in records.iter().enumerate() {
+        if record.str_at(field::DELIVERY_ID) != identity_of(RecordKind::ConnectorDelivery, record).0
+        {
+            return Err(tampered(
+                name,
+                format!("delivery {index}: delivery_id does not match its material"),
+            ));
+        }
+        if record.str_at(field::SUMMARY_ID) != summary_id {
+            return Err(tampered(
+                name,
+                format!("delivery {index} is not a delivery of the summary the bundle names"),
+            ));
+        }
+    }
+    Ok(())
 }

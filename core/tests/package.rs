@@ -278,3 +278,52 @@ fn the_incomplete_closeouts_of_issue_14_get_their_codes() {
         );
     }
 }
+
+#[test]
+fn an_export_carries_each_delivery_with_its_event_and_imports_through_the_guard() {
+    let scenario = Scenario::built_in("accepted-risk").unwrap();
+    let now = scenario.generated_at;
+    let mut session = Session::start(scenario);
+    session.run_remaining(now);
+    let exported = export_session(&session, now);
+    for (section, event_type, providers) in [
+        (
+            "release_closeout_summary",
+            "cavra.go_backend.rollback_drill.final_reporting.release_closeout",
+            2,
+        ),
+        (
+            "retention_alert_delivery",
+            "cavra.go_backend.rollback_drill.final_reporting.closeout_retention_health_alert",
+            1,
+        ),
+    ] {
+        let events = exported
+            .get(section)
+            .and_then(|s| s.get("delivery_events"))
+            .and_then(Value::as_array)
+            .unwrap();
+        assert_eq!(events.len(), 1, "{section}");
+        let delivery = session
+            .log()
+            .by_id(events[0].str_at("delivery_id"))
+            .unwrap();
+        assert_eq!(
+            events[0].get("event"),
+            delivery.record.get("event"),
+            "{section}"
+        );
+        let event = events[0].get("event").unwrap();
+        assert_eq!(event.str_at("event_type"), event_type);
+        let calls = delivery
+            .record
+            .get("providers")
+            .unwrap()
+            .as_array()
+            .unwrap();
+        assert_eq!(calls.len(), providers, "{section}");
+    }
+    // Import scans the whole document, every provider's body included, and keeps the events as they are.
+    let package = TrialPackage::import(&pretty_string(&exported).into_bytes()).unwrap();
+    assert_eq!(package.document, exported);
+}

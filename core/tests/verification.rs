@@ -11,8 +11,8 @@ use closeout_core::bundle::{bundle_zip, verify_zip, write_zip, BundleError};
 use closeout_core::evidence::{verify_chain, ChainError, EvidenceLog};
 use closeout_core::flow::Session;
 use closeout_core::json::pretty_string;
-use closeout_core::json::{canonical_string, parse, Number, Value};
-use closeout_core::record::RecordKind;
+use closeout_core::json::{canonical_string, digest, parse, Number, Value};
+use closeout_core::record::{seal, RecordKind};
 use closeout_core::scenario::Scenario;
 use proptest::prelude::*;
 use std::io::Read;
@@ -232,7 +232,8 @@ fn a_bundle_zip_verifies_and_every_byte_flip_is_caught() {
         vec![
             "release-closeout-summary.json",
             "readiness-bundle.json",
-            "signed-archive-manifest.json"
+            "signed-archive-manifest.json",
+            "closeout-deliveries.json"
         ]
     );
     let (mut tampered, mut unreadable) = (0, 0);
@@ -270,6 +271,77 @@ fn a_rezipped_bundle_with_an_edited_file_names_the_file() {
         verify_zip(b"not a zip"),
         Err(BundleError::Unreadable { .. })
     ));
+}
+
+/// The artifact bundle record with its files edited by `edit`, its hashes and id made again from them,
+/// as a careful editor would.
+fn resealed(mut record: Value, edit: impl FnOnce(&mut Vec<Value>)) -> Value {
+    let mut files = record.get("files").unwrap().as_array().unwrap().to_vec();
+    edit(&mut files);
+    for file in &mut files {
+        let sha = digest(file.get("content").unwrap());
+        file.set("sha256", Value::from(sha));
+    }
+    let listed: Vec<Value> = files
+        .iter()
+        .map(|f| {
+            let mut entry = f.clone();
+            entry.remove("content");
+            entry
+        })
+        .collect();
+    record.set(
+        "file_hashes",
+        Value::Array(
+            files
+                .iter()
+                .map(|f| f.get("sha256").unwrap().clone())
+                .collect(),
+        ),
+    );
+    record.set("download_manifest", Value::Array(listed));
+    record.set("files", Value::Array(files));
+    seal(RecordKind::ArtifactBundle, record)
+}
+
+#[test]
+fn a_bundle_made_before_delivery_events_still_verifies_and_a_foreign_delivery_is_caught() {
+    let record = artifact_record("accepted-risk");
+    let three = resealed(record.clone(), |files| {
+        files.pop();
+    });
+    assert_eq!(
+        verify_zip(&bundle_zip(&three).unwrap())
+            .unwrap()
+            .files
+            .len(),
+        3
+    );
+    for (edit, expected) in [
+        ("event_id", "delivery_id does not match its material"),
+        (
+            "summary_id",
+            "is not a delivery of the summary the bundle names",
+        ),
+    ] {
+        let edited = resealed(record.clone(), |files| {
+            let mut deliveries = files[3]
+                .get("content")
+                .unwrap()
+                .as_array()
+                .unwrap()
+                .to_vec();
+            deliveries[0].set(edit, Value::from("gordackfinalcloseout-0000000000000000"));
+            files[3].set("content", Value::Array(deliveries));
+        });
+        match verify_zip(&bundle_zip(&edited).unwrap()).unwrap_err() {
+            BundleError::Tampered { file, problem } => {
+                assert_eq!(file, "closeout-deliveries.json");
+                assert!(problem.contains(expected), "{problem}");
+            }
+            other => panic!("{other}"),
+        }
+    }
 }
 
 fn json_value() -> impl Strategy<Value = Value> {

@@ -1,6 +1,7 @@
 //! The ten steps as one flow, and the panel of the selected step.
 
 use super::app_state;
+use super::bodies::ProviderBodiesPanel;
 use super::editor::input_editor;
 use crate::browser;
 use crate::state::RunResult;
@@ -8,6 +9,7 @@ use closeout_core::evidence::Entry;
 use closeout_core::flow::{who_does, Act, StepStatus};
 use closeout_core::guide::step_guide;
 use closeout_core::json::pretty_string;
+use closeout_core::record::RecordKind;
 use closeout_core::steps::{StepId, STEPS};
 use leptos::prelude::*;
 
@@ -173,7 +175,12 @@ fn StepRecords(step: StepId) -> impl IntoView {
                 if entries.is_empty() {
                     view! { <p class="muted">"No record yet: run the step to make one."</p> }.into_any()
                 } else {
-                    entries.into_iter().map(|entry| view! { <RecordView entry=entry/> }).collect_view().into_any()
+                    let delivered = entries.iter().any(|e| e.kind == RecordKind::ConnectorDelivery);
+                    view! {
+                        {delivered.then(|| view! { <ProviderBodiesPanel/> })}
+                        {entries.into_iter().map(|entry| view! { <RecordView entry=entry/> }).collect_view()}
+                    }
+                    .into_any()
                 }
             }}
         </div>

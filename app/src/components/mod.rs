@@ -1,6 +1,7 @@
 //! The page's parts. Each reads the shared [`crate::state::AppState`] from context.
 
 pub mod banners;
+pub mod bodies;
 pub mod chain;
 pub mod decision;
 pub mod demo;

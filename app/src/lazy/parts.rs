@@ -3,12 +3,13 @@
 //! checks that the split made exactly these parts, no more and no fewer.
 
 /// The `wasm_split` module of every part loaded on demand, in the order `lazy.rs` declares them.
-pub const DEFERRED_PARTS: [&str; 6] = [
+pub const DEFERRED_PARTS: [&str; 7] = [
     "chain",
     "files",
     "oversight",
     "walkthrough",
     "demo",
+    "bodies",
     "share",
 ];
 

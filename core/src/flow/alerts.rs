@@ -1,6 +1,7 @@
 //! Step 7: retention alerts. An alert plan for the latest health report, delivered through the
 //! simulated connector unless health is healthy (and not forced) or the operator suppressed it.
 
+use super::connector::event::{alert_event, alert_public_summary};
 use super::connector::{self, Event};
 use super::inputs;
 use super::{require, StepError};
@@ -66,16 +67,19 @@ pub fn retention_alerts(
         ]),
     );
     let plan_id = plan.str_at(field::PLAN_ID).to_string();
-    log.append(RecordKind::AlertPlan, plan);
     if selected.is_empty() {
+        log.append(RecordKind::AlertPlan, plan);
         return Ok(None);
     }
+    let sent = alert_event(alert_public_summary(&plan, &health.record));
+    log.append(RecordKind::AlertPlan, plan);
     let delivery = connector::deliver(
         &Event {
             event_id: &plan_id,
             event_type: "retention_alert",
             link: (field::PLAN_ID, &plan_id),
             release_record_ref: reference,
+            sent: &sent,
         },
         &input.routing,
         |_| 0,

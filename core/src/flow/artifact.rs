@@ -1,6 +1,8 @@
 //! Step 5: the closeout artifact bundle, the summary, readiness bundle and manifest as downloadable
-//! files, resting on an approved retention decision.
+//! files, with the summary's deliveries (each with the event its providers received), resting on an
+//! approved retention decision.
 
+use super::delivery::closeout_deliveries;
 use super::summary::is_closed;
 use super::StepError;
 use crate::evidence::EvidenceLog;
@@ -11,7 +13,11 @@ use crate::states::RetentionDecisionState;
 use crate::steps::StepId;
 use crate::time::Timestamp;
 
-/// The artifact bundle's files, in order: `(path, record kind, record)`.
+/// The file after [`ARTIFACT_FILES`]: the summary's delivery records, oldest first, each holding the
+/// delivery event it sent (`docs/domain.md#41-delivery-events`).
+const DELIVERIES_FILE: &str = "closeout-deliveries.json";
+
+/// The artifact bundle's record files, in order: `(path, record kind)`.
 const ARTIFACT_FILES: [(&str, RecordKind); 3] = [
     ("release-closeout-summary.json", RecordKind::CloseoutSummary),
     ("readiness-bundle.json", RecordKind::ReadinessBundle),
@@ -49,16 +55,23 @@ pub fn artifact_bundle(
         log.by_id(summary.record.str_at(field::BUNDLE_ID)),
         log.by_id(summary.record.str_at(field::MANIFEST_ID)),
     ];
+    let file = |path: &str, content: Value| {
+        Value::object([
+            (field::PATH, Value::from(path)),
+            (field::MEDIA_TYPE, Value::from("application/json")),
+            (field::SHA256, Value::from(digest(&content))),
+            ("content", content),
+        ])
+    };
     let mut files = Vec::new();
     for ((path, _), entry) in ARTIFACT_FILES.iter().zip(linked) {
         let entry = entry.ok_or_else(|| missing("the bundle and manifest the summary names"))?;
-        files.push(Value::object([
-            (field::PATH, Value::from(*path)),
-            (field::MEDIA_TYPE, Value::from("application/json")),
-            (field::SHA256, Value::from(digest(&entry.record))),
-            ("content", entry.record.clone()),
-        ]));
+        files.push(file(path, entry.record.clone()));
     }
+    let deliveries = closeout_deliveries(log, reference, summary.id())
+        .map(|entry| entry.record.clone())
+        .collect();
+    files.push(file(DELIVERIES_FILE, Value::Array(deliveries)));
     let download_manifest: Vec<Value> = files
         .iter()
         .map(|f| {

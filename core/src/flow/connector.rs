@@ -1,9 +1,16 @@
 //! The simulated connector (`docs/domain.md#the-simulated-connector`): a non-production stand-in that
 //! records what a real connector would have done, with every credential shown as `REDACTED`. Real
 //! delivery needs Enterprise or an operator-owned connector holding secrets; the record says so.
+//!
+//! A delivery sends one event ([`event`]); each provider gets the event's `provider_payloads[provider]`
+//! ([`payloads`]), and the delivery record keeps the event, so the chain holds what each provider got.
+
+pub mod bodies;
+pub mod event;
+mod payloads;
 
 use super::inputs::{Outcome, Routing};
-use crate::json::Value;
+use crate::json::{digest, Value};
 use crate::record::{field, seal, RecordKind};
 use crate::states::DeliveryState;
 use crate::time::Timestamp;
@@ -19,11 +26,14 @@ pub struct Event<'a> {
     /// The field naming the delivered record (`summary_id` or `plan_id`) and its id.
     pub link: (&'a str, &'a str),
     pub release_record_ref: &'a str,
+    /// The delivery event sent ([`event::closeout_event`] or [`event::alert_event`]).
+    pub sent: &'a Value,
 }
 
 /// Delivers an event to each provider through the simulated connector. `prior_calls(provider)` says
 /// how many calls this event's subject already had for that provider (D-5), which decides a
-/// `fail_once` outcome. Returns the sealed delivery record.
+/// `fail_once` outcome. Each provider is sent its body from the event (`provider_payloads[provider]`),
+/// whose digest its request records. Returns the sealed delivery record, holding the event.
 pub fn deliver(
     event: &Event<'_>,
     routing: &Routing,
@@ -39,6 +49,8 @@ pub fn deliver(
                 Outcome::Failed => false,
                 Outcome::FailOnce => prior_calls(provider) > 0,
             };
+            // Every provider the input accepts has a body; any other would get the event whole.
+            let body = event::payload_for(event.sent, provider).unwrap_or(event.sent);
             Value::object([
                 (field::PROVIDER, Value::from(provider.as_str())),
                 (
@@ -69,6 +81,7 @@ pub fn deliver(
                                 ("Content-Type", Value::from("application/json")),
                             ]),
                         ),
+                        ("body_sha256", Value::from(digest(body))),
                     ]),
                 ),
             ])
@@ -84,7 +97,7 @@ pub fn deliver(
         Value::object([
             ("schema_version", Value::from(DELIVERY_SCHEMA)),
             (field::EVENT_ID, Value::from(event.event_id)),
-            ("event_type", Value::from(event.event_type)),
+            (field::EVENT_TYPE, Value::from(event.event_type)),
             (event.link.0, Value::from(event.link.1)),
             (field::RELEASE_RECORD_REF, Value::from(event.release_record_ref)),
             (field::GENERATED_AT, Value::from(now.isoformat())),
@@ -95,6 +108,7 @@ pub fn deliver(
                 "boundary_note",
                 Value::from("Simulated non-production connector. Live delivery needs Enterprise or an operator-owned connector holding secrets."),
             ),
+            (field::EVENT, event.sent.clone()),
         ]),
     )
 }

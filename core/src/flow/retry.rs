@@ -5,6 +5,7 @@ use super::connector::{self, Event};
 use super::delivery::{closeout_calls, closeout_deliveries, failed_deliveries};
 use super::governance;
 use super::inputs::{self, Outcome, Routing};
+use super::summary::closeout_delivery_event;
 use super::{require, StepError};
 use crate::evidence::EvidenceLog;
 use crate::input::Fields;
@@ -209,6 +210,12 @@ pub fn retry_worker(
             let routing = Routing {
                 providers: vec![(provider.clone(), outcome)],
             };
+            // The summary the decision names is in the log: its deliveries made the decision.
+            let summary = log
+                .by_id(&summary_id)
+                .map_or(Value::Null, |e| e.record.clone());
+            let generated_by = log.actor_identity().to_string();
+            let sent = closeout_delivery_event(log, &summary, &generated_by, now);
             let prior = |p: &str| closeout_calls(log, reference, &summary_id, p);
             let delivery = connector::deliver(
                 &Event {
@@ -216,6 +223,7 @@ pub fn retry_worker(
                     event_type: "closeout_redelivery",
                     link: (field::SUMMARY_ID, &summary_id),
                     release_record_ref: reference,
+                    sent: &sent,
                 },
                 &routing,
                 prior,

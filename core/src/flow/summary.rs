@@ -1,6 +1,7 @@
 //! Step 3: the closeout summary, and its first delivery through the simulated connector when it is
 //! closed.
 
+use super::connector::event::{closeout_event, closeout_public_summary, DEFAULT_MAX_SUMMARY_CHARS};
 use super::connector::{self, Event};
 use super::delivery::closeout_calls;
 use super::inputs;
@@ -110,13 +111,17 @@ pub fn closeout_summary(
     ]);
     let summary = seal(RecordKind::CloseoutSummary, record);
     let summary_id = summary.str_at(field::SUMMARY_ID).to_string();
-    log.append(RecordKind::CloseoutSummary, summary);
     if !blockers.is_empty() {
+        log.append(RecordKind::CloseoutSummary, summary);
         return Ok(Some(format!(
             "the summary is open ({}); only a closed summary is delivered",
             blockers.join(", ")
         )));
     }
+    // Only the step's owner may run it, so the owner is the acting role.
+    let generated_by = log.actor_identity().to_string();
+    let sent = closeout_delivery_event(log, &summary, &generated_by, now);
+    log.append(RecordKind::CloseoutSummary, summary);
     // D-4: the delivery is its own record; the summary is never edited.
     let prior = |provider: &str| closeout_calls(log, reference, &summary_id, provider);
     let delivery = connector::deliver(
@@ -125,6 +130,7 @@ pub fn closeout_summary(
             event_type: "release_closeout_summary",
             link: (field::SUMMARY_ID, &summary_id),
             release_record_ref: reference,
+            sent: &sent,
         },
         &routing,
         prior,
@@ -132,4 +138,22 @@ pub fn closeout_summary(
     );
     log.append(RecordKind::ConnectorDelivery, delivery);
     Ok(None)
+}
+
+/// The closeout summary event for a closed summary (`docs/domain.md#41-delivery-events`), from it and
+/// the bundle and manifest it names, made at `now` by `generated_by` (the acting role's identity, D-12). Step 3's
+/// delivery and step 9's live redeliveries send it.
+pub(super) fn closeout_delivery_event(
+    log: &EvidenceLog,
+    summary: &Value,
+    generated_by: &str,
+    now: Timestamp,
+) -> Value {
+    let linked = |key: &str| log.by_id(summary.str_at(key)).map(|entry| &entry.record);
+    let public_summary = closeout_public_summary(
+        summary,
+        linked(field::BUNDLE_ID),
+        linked(field::MANIFEST_ID),
+    );
+    closeout_event(public_summary, generated_by, now, DEFAULT_MAX_SUMMARY_CHARS)
 }

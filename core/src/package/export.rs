@@ -10,11 +10,11 @@ use super::sections::{
     signed_archive_manifest as manifest, Field, TABLE,
 };
 use super::PACKAGE_SCHEMA;
-use crate::evidence::EvidenceLog;
+use crate::evidence::{Entry, EvidenceLog};
 use crate::flow::inputs::AcceptedRisk;
 use crate::flow::{closeout_deliveries, summary_delivery_state, Session};
 use crate::json::{strings, Value};
-use crate::record::RecordKind;
+use crate::record::{field, RecordKind};
 use crate::states::{DeliveryState, ReadinessState, RetryAction};
 use crate::time::Timestamp;
 
@@ -170,6 +170,7 @@ fn release_closeout_summary(source: &Source<'_>) -> Option<Value> {
         .and_then(Value::as_array)
         .map_or(0, <[Value]>::len);
     let delivery_state = summary_delivery_state(log, reference, id);
+    let events = delivery_events(closeout_deliveries(log, reference, id));
     Some(object(
         SECTION.fields,
         [
@@ -178,8 +179,28 @@ fn release_closeout_summary(source: &Source<'_>) -> Option<Value> {
             (BLOCKER_COUNT, Value::from(blockers)),
             (DELIVERY_STATE, Value::from(delivery_state.as_str())),
             (PUBLIC_EVIDENCE_REFS, strings(&refs)),
+            (DELIVERY_EVENTS, events),
         ],
     ))
+}
+
+/// `[{delivery_id, event}]` for each delivery record, in the order they were made: the event each one
+/// sent, whose `provider_payloads` are the bodies its providers received. A delivery made before the
+/// sandbox kept events has `event: null`.
+fn delivery_events<'a>(deliveries: impl Iterator<Item = &'a Entry>) -> Value {
+    Value::Array(
+        deliveries
+            .map(|d| {
+                Value::object([
+                    (field::DELIVERY_ID, Value::from(d.id())),
+                    (
+                        field::EVENT,
+                        d.record.get(field::EVENT).cloned().unwrap_or(Value::Null),
+                    ),
+                ])
+            })
+            .collect(),
+    )
 }
 
 /// Step 4: the latest decision, with the request it decided.
@@ -278,14 +299,15 @@ fn retention_alert_delivery(source: &Source<'_>) -> Option<Value> {
         .latest(RecordKind::AlertPlan)
         .filter(|plan| Some(plan.str_at("health_id")) == latest_health_id)?;
     let plan_id = plan.str_at("plan_id");
-    let providers: Vec<Value> = source
-        .log
-        .linked(
+    let deliveries = || {
+        source.log.linked(
             RecordKind::ConnectorDelivery,
             source.reference,
             "plan_id",
             plan_id,
         )
+    };
+    let providers: Vec<Value> = deliveries()
         .flat_map(|d| {
             d.record
                 .get("providers")
@@ -317,6 +339,7 @@ fn retention_alert_delivery(source: &Source<'_>) -> Option<Value> {
     if let Some(reason) = plan.get("suppressed_reason").and_then(Value::as_str) {
         values.push((SUPPRESSED_REASON, Value::from(reason)));
     }
+    values.push((DELIVERY_EVENTS, delivery_events(deliveries())));
     Some(object(SECTION.fields, values))
 }
 

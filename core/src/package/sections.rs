@@ -183,6 +183,8 @@ pub mod release_closeout_summary {
     pub const BLOCKER_COUNT: Field = field("blocker_count", Count);
     pub const DELIVERY_STATE: Field = field("delivery_state", Text);
     pub const PUBLIC_EVIDENCE_REFS: Field = field("public_evidence_refs", Texts);
+    /// Each delivery of the summary with the event it sent: what every provider received.
+    pub const DELIVERY_EVENTS: Field = field("delivery_events", Unchecked);
     pub const SECTION: Section = Section {
         key: "release_closeout_summary",
         step: Some(super::StepId::CloseoutSummary),
@@ -193,6 +195,7 @@ pub mod release_closeout_summary {
             BLOCKER_COUNT,
             DELIVERY_STATE,
             PUBLIC_EVIDENCE_REFS,
+            DELIVERY_EVENTS,
         ],
     };
 }
@@ -311,11 +314,13 @@ pub mod retention_alert_delivery {
         ]),
     );
     pub const SUPPRESSED_REASON: Field = field("suppressed_reason", OptionalText);
+    /// Each delivery of the alert plan with the event it sent: what every provider received.
+    pub const DELIVERY_EVENTS: Field = field("delivery_events", Unchecked);
     pub const SECTION: Section = Section {
         key: "retention_alert_delivery",
         step: Some(super::StepId::RetentionAlerts),
         id: Some(ALERT_ID),
-        fields: &[ALERT_ID, PROVIDERS, SUPPRESSED_REASON],
+        fields: &[ALERT_ID, PROVIDERS, SUPPRESSED_REASON, DELIVERY_EVENTS],
     };
 
     /// One of [`PROVIDERS`].

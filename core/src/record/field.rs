@@ -106,6 +106,18 @@ pub const PROVIDER: &str = "provider";
 pub const SUCCESS: &str = "success";
 /// Connector delivery and worker run: `true`; the sandbox delivers nothing for real.
 pub const SIMULATED: &str = "simulated";
+/// Connector delivery: the delivery event it sent (`docs/domain.md#41-delivery-events`).
+pub const EVENT: &str = "event";
+/// Connector delivery (`release_closeout_summary`, …) and delivery event (CAVRA's): the event's type.
+pub const EVENT_TYPE: &str = "event_type";
+/// Delivery event: CAVRA's session id, the event id again.
+pub const SESSION_ID: &str = "session_id";
+/// Delivery event: the body for each provider, by provider.
+pub const PROVIDER_PAYLOADS: &str = "provider_payloads";
+/// Readiness bundle, and the closeout event and its public summary: how many evidence records.
+pub const EVIDENCE_COUNT: &str = "evidence_count";
+/// Readiness bundle, and the closeout event and its public summary: how many archive objects.
+pub const ARCHIVE_OBJECT_COUNT: &str = "archive_object_count";
 
 // Step 4: retention review and decision.
 
@@ -169,6 +181,12 @@ pub const FINDINGS: &str = "findings";
 pub const STATUS: &str = "status";
 /// Each finding of a retention health: `warning` or `critical`.
 pub const SEVERITY: &str = "severity";
+/// Each finding of a retention health: what it is about (`retention_expired`, …).
+pub const CATEGORY: &str = "category";
+/// Each finding of a retention health: the sentence that explains it.
+pub const MESSAGE: &str = "message";
+/// Retention health and the alert event's public summary: the finding and check counts.
+pub const SUMMARY: &str = "summary";
 
 // Step 7: retention alerts.
 
@@ -309,6 +327,12 @@ mod tests {
             PROVIDER,
             SUCCESS,
             SIMULATED,
+            EVENT,
+            EVENT_TYPE,
+            SESSION_ID,
+            PROVIDER_PAYLOADS,
+            EVIDENCE_COUNT,
+            ARCHIVE_OBJECT_COUNT,
             REVIEW_ID,
             REVIEW_HASH,
             REQUESTED_AT,
@@ -335,6 +359,9 @@ mod tests {
             FINDINGS,
             STATUS,
             SEVERITY,
+            CATEGORY,
+            MESSAGE,
+            SUMMARY,
             PLAN_ID,
             SELECTED,
             SUPPRESSED_REASON,
