@@ -4,7 +4,7 @@
 //!
 //! Times are reported, never asserted. `--quick` runs 10 and 1,000 records only (a few minutes).
 
-use crate::{checks, floor, setup, shell, size};
+use crate::{floor, setup, shell, site, size};
 use closeout_core::json::{self, Value};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -46,7 +46,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     std::fs::create_dir_all(&out_dir)
         .map_err(|e| format!("cannot create {}: {e}", out_dir.display()))?;
 
-    checks::release_build()?;
+    site::release_build(&site::BuildRequest::default())?;
     let bench_web = wasm_bench_build()?;
     let floors = floor::measure()?;
 

@@ -3,6 +3,7 @@
 
 use crate::setup::{self, CHROMEDRIVER};
 use crate::shell::{self, Counts};
+use crate::site::{self, BuildRequest};
 use crate::size;
 use std::process::Command;
 
@@ -98,7 +99,11 @@ fn static_checks(total: &mut Counts) -> Result<(), String> {
     )
 }
 
-/// The wasm-bindgen tests in Chromium, the release build, its size and the Playwright suites.
+/// The path the deploy suites serve their build under (and the default of tests/support/deploy.mjs).
+const SUBPATH_BASE: &str = "/closeout-sandbox/";
+
+/// The wasm-bindgen tests in Chromium, the release build, its size, the build for a sub-path and the
+/// Playwright suites.
 fn browser_and_release_checks(total: &mut Counts) -> Result<(), String> {
     let mut wasm_tests = cargo(&[
         "test",
@@ -119,7 +124,7 @@ fn browser_and_release_checks(total: &mut Counts) -> Result<(), String> {
         wasm_tests,
         true,
     )?;
-    total.passed += release_build()?;
+    total.passed += site::release_build(&BuildRequest::default())?;
     shell::step("first-load size (gzip -9 of every file of the build, exact bytes)");
     size::check(
         &shell::root().join("dist"),
@@ -127,6 +132,16 @@ fn browser_and_release_checks(total: &mut Counts) -> Result<(), String> {
         "CI ceiling",
     )?;
     total.passed += 1;
+    // The deploy suites (tests/deploy-*.test.mjs) serve a build under a sub-path, as a GitHub Pages
+    // project site is; the others use dist/, at the root.
+    let subpath_dist = shell::target_dir().join("dist-subpath");
+    total.passed += site::release_build(&BuildRequest {
+        site: site::Site {
+            base_path: SUBPATH_BASE.to_string(),
+            ..site::Site::default()
+        },
+        dist: Some(subpath_dist.clone()),
+    })?;
     let mut playwright = shell::command("node");
     playwright
         .current_dir(shell::root().join("tests"))
@@ -136,6 +151,8 @@ fn browser_and_release_checks(total: &mut Counts) -> Result<(), String> {
             "CLOSEOUT_HOSTILE_DIR",
             shell::target_dir().join("tmp/hostile-cases"),
         )
+        .env("CLOSEOUT_SUBPATH_DIST", &subpath_dist)
+        .env("CLOSEOUT_BASE_PATH", SUBPATH_BASE)
         .env("CHROMIUM", setup::CHROMIUM);
     check(
         total,
@@ -187,24 +204,6 @@ fn core_depends_on_no_browser_crate() -> Result<(), String> {
     }
     println!("closeout-core depends on no browser crate");
     Ok(())
-}
-
-/// The release web build into dist/, with the app's `split` feature (the parts of app/src/lazy.rs load
-/// on demand); counts as one passed check.
-pub fn release_build() -> Result<u64, String> {
-    shell::step("release build (trunk build --release --features split --offline)");
-    shell::run_inherited(
-        shell::command("trunk").args([
-            "build",
-            "--release",
-            "--features",
-            "split",
-            "--offline",
-            "--skip-version-check",
-        ]),
-        "trunk build --release",
-    )?;
-    Ok(1)
 }
 
 fn check(

@@ -12,19 +12,22 @@ use std::path::Path;
 /// The directives besides `script-src`.
 const POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'none'";
 
-/// Adds the policy to the staged `index.html` of a release build. The deferred parts' loader is a
-/// module of the page's own origin (`'self'`) and fetches its Wasm from there (`connect-src 'self'`).
-pub fn run(staging: &Path) -> Result<(), String> {
+/// Adds the policy to the staged `index.html` of a release build and returns it (the static-host
+/// headers carry it too, headers.rs). The deferred parts' loader is a module of the page's own origin
+/// (`'self'`) and fetches its Wasm from there (`connect-src 'self'`); so does the service worker
+/// (`script-src 'self'` allows it, `connect-src 'self'` its fetches).
+pub fn run(staging: &Path) -> Result<String, String> {
     let path = staging.join("index.html");
     let html = std::fs::read_to_string(&path)
         .map_err(|e| format!("csp: cannot read {}: {e}", path.display()))?;
     let with_policy = add_policy(&html)?;
     std::fs::write(&path, with_policy)
-        .map_err(|e| format!("csp: cannot write {}: {e}", path.display()))
+        .map_err(|e| format!("csp: cannot write {}: {e}", path.display()))?;
+    Ok(policy(&html))
 }
 
-/// The page with a `<meta http-equiv="Content-Security-Policy">` first in `<head>`.
-pub fn add_policy(html: &str) -> Result<String, String> {
+/// The policy for `html`: [`POLICY`] and a `script-src` allowing each of its inline scripts by hash.
+pub fn policy(html: &str) -> String {
     let hashes: Vec<String> = inline_scripts(html)
         .iter()
         .map(|script| {
@@ -34,13 +37,19 @@ pub fn add_policy(html: &str) -> Result<String, String> {
             )
         })
         .collect();
-    let policy = format!(
+    format!(
         "{POLICY}; script-src 'self' 'wasm-unsafe-eval' {}",
         hashes.join(" ")
-    );
+    )
+    .trim_end()
+    .to_string()
+}
+
+/// The page with a `<meta http-equiv="Content-Security-Policy">` first in `<head>`.
+pub fn add_policy(html: &str) -> Result<String, String> {
     let meta = format!(
         "<meta http-equiv=\"Content-Security-Policy\" content=\"{}\" />",
-        policy.trim_end()
+        policy(html)
     );
     let head = html.find("<head>").ok_or("csp: the page has no <head>")? + "<head>".len();
     Ok(format!("{}\n    {meta}{}", &html[..head], &html[head..]))

@@ -10,14 +10,20 @@
 
 mod bench;
 mod checks;
+mod compress;
 mod csp;
 // The app's list of parts loaded on demand, compiled here as well: the split is checked against it.
 #[path = "../../app/src/lazy/parts.rs"]
 #[allow(dead_code)] // xtask reads the list; the app's compile-time check is for the app
 mod deferred_parts;
+mod dist;
 mod floor;
+mod headers;
+mod offline;
+mod page;
 mod setup;
 mod shell;
+mod site;
 mod size;
 mod split;
 
@@ -31,7 +37,11 @@ commands:
                      browser tests, release build, Playwright); ends with `N passed, N failed`
                      (--quick: fmt, clippy native and wasm32, native tests; no browser, no release
                      build: the loop between edits)
-  build              install what is missing and make the release build in dist/ (split)
+  build [--base-path /path/] [--frame-ancestors SOURCES] [--site-url URL] [--dist DIR]
+                     install what is missing and make the release build in dist/ (split), to be
+                     served under the base path (default /); with its service worker, manifest,
+                     _headers (the CSP's frame-ancestors: SOURCES, default 'self') and .br/.gz
+                     copies; --site-url (ending in the base path) makes link previews absolute
   size [--budget | --floor]
                      the release build's first-load size (gzip -9, exact) against the ceiling CI
                      holds the build to (--budget: against the 150 KB budget; --floor: what
@@ -39,8 +49,9 @@ commands:
   bench [--quick]    native (criterion) and browser benchmarks, budgets and sizes in one table;
                      writes the numbers into BENCHMARKS.md (--quick: 10 and 1,000 records only)
   post-build         (Trunk's post-build hook) split a Wasm built with the app's `split` feature into
-                     the first load and the parts loaded on demand; a release build then gets its
-                     Content-Security-Policy";
+                     the first load and the parts loaded on demand; a release build then gets what
+                     publishing needs: manifest link and service worker, Content-Security-Policy,
+                     _headers, precompressed copies";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -54,7 +65,10 @@ fn main() -> ExitCode {
         Some("post-build") => post_build(),
         Some("size") => size::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
-        Some("build") => setup::web_tools().and_then(|()| checks::release_build().map(|_| ())),
+        Some("build") => site::BuildRequest::parse(&args[1..]).and_then(|request| {
+            setup::web_tools()?;
+            site::release_build(&request).map(|_| ())
+        }),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             Ok(())
@@ -73,8 +87,12 @@ fn main() -> ExitCode {
 
 /// Trunk's post-build hook: a Wasm built with the app's `split` feature is split (the parts a visitor
 /// reaches later load on demand; split.rs reads that from the Wasm, not from the profile), and a
-/// release build gets its Content-Security-Policy (`trunk serve`'s reload script is inline, so a debug
-/// build has none).
+/// release build gets what publishing it needs, in this order, since each step reads what the one
+/// before wrote: the manifest link and the service worker's registration in the page (page.rs), the
+/// Content-Security-Policy with the hashes of the page's inline scripts (csp.rs), the service worker
+/// with the integrity of every file (offline.rs), `_headers` (headers.rs) and the precompressed
+/// copies (compress.rs). A debug build (`cargo xtask serve`) gets none of it: `trunk serve`'s reload
+/// script is inline, and development should never meet a cached build.
 fn post_build() -> Result<(), String> {
     let hook_env = |name: &str| {
         std::env::var(name)
@@ -87,7 +105,12 @@ fn post_build() -> Result<(), String> {
     };
     split::run(&build)?;
     if build.profile == "release" {
-        csp::run(&build.staging)?;
+        let site = site::Site::from_hook(&build.public_url)?;
+        page::run(&build.staging, &site)?;
+        let policy = csp::run(&build.staging)?;
+        offline::run(&build.staging)?;
+        headers::run(&build.staging, &site, &policy)?;
+        compress::run(&build.staging)?;
     }
     Ok(())
 }

@@ -1,11 +1,13 @@
 //! The first-load size budget: every file of the release build the page fetches on first load (the
-//! page, Trunk's loader, the main Wasm and the loader of the deferred parts, the stylesheet, the icon),
-//! gzip-compressed at level 9, summed. The deferred parts (`lazy-*.wasm`, fetched only when a visitor
-//! reaches or opens them, see app/src/lazy.rs) are listed apart and not counted.
+//! page, Trunk's loader, the main Wasm and the loader of the deferred parts, the stylesheet, the icon,
+//! the web app manifest and the service worker), gzip-compressed at level 9, summed. The deferred parts
+//! (`lazy-*.wasm`, fetched only when a visitor reaches or opens them, see app/src/lazy.rs) are listed
+//! apart and not counted, and so are the files the page never fetches (dist.rs): the install icons,
+//! the link preview's image, `_headers` and the precompressed copies.
 //! Sizes are exact bytes, so the check is deterministic; times are never checked.
 
+use crate::dist::Role;
 use crate::shell;
-use crate::split::LAZY_PREFIX;
 use flate2::write::GzEncoder;
 use flate2::Compression;
 use std::io::Write;
@@ -28,10 +30,32 @@ pub struct FileSize {
     pub gzip: u64,
 }
 
+/// How the size table groups the files, in its order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Group {
+    /// Fetched on first load: counted.
+    FirstLoad,
+    /// A deferred part, fetched when reached or opened.
+    OnDemand,
+    /// Never fetched by the page (dist.rs): install icons, the link preview, host files, copies.
+    NotFetched,
+}
+
 impl FileSize {
+    /// Which group of the table this file is in.
+    pub fn group(&self) -> Group {
+        match Role::of(&self.name) {
+            Role::FirstLoad => Group::FirstLoad,
+            Role::OnDemand => Group::OnDemand,
+            Role::Install | Role::Preview | Role::HostConfig | Role::Precompressed => {
+                Group::NotFetched
+            }
+        }
+    }
+
     /// Whether the page fetches this file only on demand (a deferred part), not on first load.
     pub fn on_demand(&self) -> bool {
-        self.name.starts_with(LAZY_PREFIX)
+        self.group() == Group::OnDemand
     }
 }
 
@@ -39,7 +63,7 @@ impl FileSize {
 pub fn first_load(files: &[FileSize]) -> u64 {
     files
         .iter()
-        .filter(|f| !f.on_demand())
+        .filter(|f| f.group() == Group::FirstLoad)
         .map(|f| f.gzip)
         .sum()
 }
@@ -70,7 +94,7 @@ pub fn measure(dist: &Path) -> Result<Vec<FileSize>, String> {
     if files.is_empty() {
         return Err(format!("{} holds no files", dist.display()));
     }
-    files.sort_by_key(|f| (f.on_demand(), std::cmp::Reverse(f.gzip)));
+    files.sort_by_key(|f| (f.group(), std::cmp::Reverse(f.gzip)));
     Ok(files)
 }
 
@@ -113,14 +137,12 @@ pub fn check(dist: &Path, limit: u64, what: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// A markdown table of the files: the first load and its total, then the parts loaded on demand.
+/// A markdown table of the files: the first load and its total, then the parts loaded on demand, then
+/// the files the page never fetches.
 pub fn table(files: &[FileSize]) -> String {
     let mut out = String::from("| file | bytes | gzip -9 |\n|---|---:|---:|\n");
-    for on_demand in [false, true] {
-        let part: Vec<&FileSize> = files
-            .iter()
-            .filter(|f| f.on_demand() == on_demand)
-            .collect();
+    for group in [Group::FirstLoad, Group::OnDemand, Group::NotFetched] {
+        let part: Vec<&FileSize> = files.iter().filter(|f| f.group() == group).collect();
         if part.is_empty() {
             continue;
         }
@@ -128,21 +150,21 @@ pub fn table(files: &[FileSize]) -> String {
             out.push_str(&format!(
                 "| {} | {} | {} |\n",
                 file.name,
-                group(file.raw),
-                group(file.gzip)
+                self::group(file.raw),
+                self::group(file.gzip)
             ));
         }
         let raw: u64 = part.iter().map(|f| f.raw).sum();
         let gzip: u64 = part.iter().map(|f| f.gzip).sum();
-        let label = if on_demand {
-            "loaded on demand (not in the first load)".to_string()
-        } else {
-            format!("**first load** (budget {})", group(FIRST_LOAD_BUDGET))
+        let label = match group {
+            Group::FirstLoad => format!("**first load** (budget {})", self::group(FIRST_LOAD_BUDGET)),
+            Group::OnDemand => "loaded on demand (not in the first load)".to_string(),
+            Group::NotFetched => "never fetched by the page (install icons, link preview, host files, .br/.gz copies)".to_string(),
         };
         out.push_str(&format!(
             "| {label} | {} | **{}** |\n",
-            group(raw),
-            group(gzip)
+            self::group(raw),
+            self::group(gzip)
         ));
     }
     out
@@ -204,12 +226,32 @@ mod tests {
         let over = check(&dir, FIRST_LOAD_BUDGET, "budget");
         std::fs::write(dir.join("big.wasm"), b"small").expect("write");
         let under = check(&dir, FIRST_LOAD_BUDGET, "budget");
-        // A deferred part, however big, is not part of the first load.
-        std::fs::write(dir.join(format!("{LAZY_PREFIX}part-0.wasm")), &noise).expect("write");
+        // A deferred part, however big, is not part of the first load, nor is what the page never
+        // fetches; the service worker is.
+        std::fs::write(
+            dir.join(format!("{}part-0.wasm", crate::split::LAZY_PREFIX)),
+            &noise,
+        )
+        .expect("write");
+        for never in [
+            "preview.png",
+            "icon-512.png",
+            "big.wasm.br",
+            "big.wasm.gz",
+            "_headers",
+        ] {
+            std::fs::write(dir.join(never), &noise).expect("write");
+        }
         let deferred = check(&dir, FIRST_LOAD_BUDGET, "budget");
+        std::fs::write(dir.join("sw.js"), &noise).expect("write");
+        let worker = check(&dir, FIRST_LOAD_BUDGET, "budget");
         let _ = std::fs::remove_dir_all(&dir);
         assert!(over.is_err_and(|e| e.contains("over the budget")));
         assert_eq!(under, Ok(()));
         assert_eq!(deferred, Ok(()));
+        assert!(
+            worker.is_err(),
+            "the service worker is part of the first load"
+        );
     }
 }
