@@ -50,7 +50,7 @@ test('first load: accepted-risk at its generated_at, ten pending steps, step 1 e
   assert.equal(await page.getByTestId('clock-now').textContent(), '2026-05-31T08:30:00+00:00');
   assert.deepEqual(await stepStates(page), Array(10).fill('pending'));
   const panel = page.getByTestId('step-panel');
-  assert.match(await panel.textContent(), /Owned by the Release manager/);
+  assert.match(await panel.textContent(), /This step is run by the release manager/);
   await page.getByTestId('step-3').getByRole('button').click();
   assert.match(await page.getByTestId('edition-note').textContent(), /Enterprise/);
   await close();
@@ -117,7 +117,7 @@ test('a role that does not own a step cannot run it, and the button says who can
   await page.getByTestId('role-select').selectOption('auditor');
   const run = page.getByTestId('step-1-run');
   assert.equal(await run.isDisabled(), true);
-  assert.match(await run.textContent(), /Only the Release manager can run this step/);
+  assert.match(await run.textContent(), /The auditor does nothing here: this step is run by the release manager/);
   await page.getByTestId('role-select').selectOption('platform-owner');
   await page.getByTestId('step-7').getByRole('button').click();
   assert.equal(await page.getByTestId('step-7-run').isDisabled(), false);
@@ -420,5 +420,57 @@ test('step 3: pick Splunk and read the exact body Splunk would receive, as the c
   const delivery = records.map((r) => r.slice(r.indexOf('{'))).map((json) => JSON.parse(json)).find((r) => r.delivery_id);
   assert.deepEqual(delivery.event.provider_payloads.splunk, body);
   assert.equal(delivery.event.event_type, 'cavra.go_backend.rollback_drill.final_reporting.release_closeout');
+  await close();
+});
+
+test('records say truly who acted: step 4 takes two roles, a typed decided_by changes nothing, the accepted risk is a record, step 10 goes stale', async () => {
+  const { page, close } = await open();
+  // "Run remaining steps" as the auditor says who ran what.
+  await page.getByTestId('role-select').selectOption('auditor');
+  assert.match(await page.getByTestId('role-duties').textContent(), /verifies the chain/);
+  await page.getByTestId('run-all').click();
+  const notice = await page.locator('[role="status"]', { hasText: 'ran as the platform owner' }).first().textContent();
+  assert.match(notice, /Steps 1-6 and 10 ran as the release manager; steps 7-9 ran as the platform owner; the security architect decided the retention review/);
+  // The chain view names who appended each record, the accepted risk among them.
+  await scrollTo(page, 'chain');
+  const kinds = await page.$$eval('[data-testid="chain-table"] tbody tr', (rows) =>
+    rows.map((row) => [row.children[1].textContent, row.children[2].textContent]));
+  assert.ok(kinds.some(([kind, by]) => kind === 'retention_decision' && by === 'Security architect'), JSON.stringify(kinds));
+  assert.ok(kinds.some(([kind, by]) => kind === 'accepted_risk' && by === 'Release manager'), JSON.stringify(kinds));
+  // The auditor attests the chain: an attestation record, by the auditor.
+  await page.getByTestId('attest').click();
+  await page.locator('[data-testid="chain-table"] tbody tr', { hasText: 'attestation' }).waitFor();
+  // In blocked, the release manager requests, cannot decide, and a typed decided_by has no effect.
+  await page.getByTestId('scenario-select').selectOption('blocked');
+  await page.getByTestId('reset-confirm').click();
+  await page.getByTestId('role-select').selectOption('release-manager');
+  for (const step of [1, 2, 3]) {
+    await page.getByTestId(`step-${step}`).getByRole('button').click();
+    await page.getByTestId(`step-${step}-run`).click();
+  }
+  await page.getByTestId('step-4').getByRole('button').click();
+  assert.match(await page.getByTestId('step-4-run').textContent(), /Request the retention review as Release manager/);
+  await page.getByTestId('step-4-run').click();
+  assert.equal(await page.getByTestId('step-4').getAttribute('data-state'), 'waiting');
+  assert.match(await page.getByTestId('waiting-reason').textContent(), /security architect/);
+  await page.getByTestId('role-select').selectOption('security-architect');
+  assert.match(await page.getByTestId('step-4-run').textContent(), /Decide the retention review as Security architect/);
+  await page.getByTestId('step-4-run').click();
+  assert.match(await page.getByTestId('step-panel').textContent(), /"decided_by": "demo-security-architect"/);
+  assert.match(await page.getByTestId('step-panel').textContent(), /"requested_by": "demo-release-manager"/);
+  await close();
+});
+
+test('a recorded decision that no longer holds is stale after time travel, and running step 10 again records the new one', async () => {
+  const { page, close } = await open();
+  await page.getByTestId('run-all').click();
+  assert.equal(await page.getByTestId('step-10').getAttribute('data-state'), 'done');
+  await page.getByTestId('clock-step').selectOption('30');
+  await page.getByTestId('clock-advance').click();
+  assert.equal(await page.getByTestId('step-10').getAttribute('data-state'), 'stale');
+  await page.getByTestId('step-10').getByRole('button').click();
+  assert.match(await page.getByTestId('stale-reason').textContent(), /ready_with_accepted_risk.*blocked/);
+  await page.getByTestId('step-10-run').click();
+  assert.equal(await page.getByTestId('step-10').getAttribute('data-state'), 'done');
   await close();
 });

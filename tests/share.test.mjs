@@ -28,7 +28,7 @@ test('a share link opened in a fresh browser gives the same decision and digests
   await scrollTo(a.page, 'chain', 'files');
   await a.page.getByTestId('share-create').click();
   const link = await a.page.getByTestId('share-link').inputValue();
-  assert.match(link, /#share=1\.[A-Za-z0-9_-]+$/);
+  assert.match(link, /#share=2\.[A-Za-z0-9_-]+$/);
   const decision = await a.page.getByTestId('decision').textContent();
   const head = await headDigest(a.page);
   assert.match(head, /^[0-9a-f]{64}$/);

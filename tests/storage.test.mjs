@@ -23,7 +23,7 @@ const savedWith = (page, text) => page.waitForFunction(([key, t]) => (localStora
 for (const [name, spoil, problem] of [
   ['corrupted JSON', () => '{"format": "closeout-sandbox.session", "payl', /corrupted/],
   ['a wrong digest', (saved) => saved.replace('"approval_state":"approved"', '"approval_state":"denied"'), /does not match its digest/],
-  ['a newer format version', (saved) => saved.replace('"version":1', '"version":7'), /newer version of the sandbox/],
+  ['a newer format version', (saved) => saved.replace('"version":2', '"version":7'), /newer version of the sandbox/],
 ]) {
   test(`saved data with ${name} is kept, reported and downloadable; nothing is overwritten until the user chooses`, async () => {
     const context = await env.browser.newContext({ acceptDownloads: true });
