@@ -55,6 +55,16 @@ pub fn AuditReport() -> impl IntoView {
                         })
                     }}
                 </ul>
+                // The accepted risk the decision rests on (D-14): who owns it, why, until when, and its record.
+                <p data-testid="report-risk">
+                    {move || decision.with(|d| match (&d.accepted_risk, &d.accepted_risk_id) {
+                        (Some(risk), Some(id)) => format!(
+                            "Accepted risk ({id}): owned by {}, because {}, until {}.",
+                            risk.owner, risk.reason, risk.expires_at
+                        ),
+                        _ => "No accepted risk is recorded.".to_string(),
+                    })}
+                </p>
             </section>
             <section>
                 <h4>"Release criteria"</h4>
