@@ -65,9 +65,13 @@ test('after a first visit, with the network off: reload, every step, every part,
   assert.ok(files.every((f) => f.bytes > 100), JSON.stringify(files));
   await first.getByTestId('share-create').click();
   const link = new URL(await first.getByTestId('share-link').inputValue());
+  const decision = await first.getByTestId('decision').textContent();
+  await first.getByTestId('reset').click();
+  await first.getByTestId('reset-confirm').click();
 
   const shared = await openSite(context, site, link.hash);
   assert.match(await shared.getByTestId('notice').textContent(), /Opened a shared accepted-risk session/);
+  assert.equal(await shared.getByTestId('decision').textContent(), decision);
   // The browser itself may look for a new service worker on each visit (and find the host gone); the
   // page asked the host for nothing.
   assert.deepEqual(site.whileOffline.filter((path) => path !== `${BASE}sw.js`), [], 'nothing else reached the host while offline');
@@ -105,7 +109,8 @@ async function nextDeploy(from) {
 }
 
 const deployOf = (page) => page.evaluate(() => document.querySelector('meta[name="deploy"]')?.content ?? 'first');
-const styled = (page) => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+/** The stylesheet's brand colour as the page sees it: empty when the stylesheet did not load. */
+const styled = (page) => page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--brand').trim());
 
 test('a deploy that arrives while a page is open is taken on the next visit, with a notice, never mixed', async () => {
   const site = await serveSite();
@@ -118,7 +123,7 @@ test('a deploy that arrives while a page is open is taken on the next visit, wit
   const open = await openSite(context, site);
   assert.ok(await open.evaluate(() => Boolean(navigator.serviceWorker.controller)));
   const paper = await styled(open);
-  assert.notEqual(paper, 'rgba(0, 0, 0, 0)', 'the stylesheet applies');
+  assert.equal(paper, '#1f4e79', 'the stylesheet applies');
   assert.equal(await open.getByTestId('update-notice').count(), 0, 'no notice while there is no new deploy');
 
   await site.deploy(next.dir);
