@@ -83,8 +83,8 @@ test('after a first visit, with the network off: reload, every step, every part,
 /**
  * A second deploy made from the build: its page marked (so a test can tell the builds apart) and its
  * stylesheet under a new name, so the host of the new deploy no longer has the old one's; its service
- * worker lists the new files with their integrity, under a new build hash, as `cargo xtask build`
- * writes it (xtask/src/offline.rs).
+ * worker lists the new files (the page with its new integrity) under a new build hash, as `cargo xtask
+ * build` writes it (xtask/src/offline.rs).
  */
 async function nextDeploy(from) {
   const dir = await mkdtemp(join(tmpdir(), 'closeout-next-deploy-'));
@@ -97,8 +97,7 @@ async function nextDeploy(from) {
   index = index.replace(`${BASE}${css}`, `${BASE}${renamed}`).replace('<head>', '<head><meta name="deploy" content="next">');
   await writeFile(join(dir, 'index.html'), index);
   const sri = (bytes) => `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
-  const files = (await keptFiles(dir)).map(([file, integrity, immutable]) =>
-    file === 'index.html' ? [file, sri(index), immutable] : file === css ? [renamed, integrity, immutable] : [file, integrity, immutable]);
+  const files = (await keptFiles(dir)).map((entry) => (entry[0] === 'index.html' ? ['index.html', sri(index)] : entry[0] === css ? [renamed] : entry));
   let worker = await readFile(join(dir, 'sw.js'), 'utf8');
   worker = worker
     .replace(/^const FILES = .*;$/m, `const FILES = ${JSON.stringify(files)};`)

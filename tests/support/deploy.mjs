@@ -180,7 +180,7 @@ export async function whenKept(page) {
   });
 }
 
-/** The files the build's service worker keeps, as listed in its sw.js: [[file, integrity, immutable]]. */
+/** The files the build's service worker keeps, as listed in its sw.js: [[file, integrity of a fixed name]]. */
 export async function keptFiles(dir = SUBPATH_DIST) {
   const worker = await readFile(join(dir, 'sw.js'), 'utf8');
   const files = /^const FILES = (.*);$/m.exec(worker);
