@@ -4,9 +4,10 @@
 // installed app fetches; comment lines and indentation are left out of the build's copy).
 //
 // It keeps exactly one build, in a cache named after the build's hash. A file named after its bytes
-// (Trunk's and the split's) is that build's wherever it comes from; one with a fixed name (the page, the
-// manifest, the icons) is fetched with its integrity, so a deploy landing while the worker installs
-// cannot slip a file of another build in: the install fails, and the next visit tries again. A new build installs beside the running one and waits: an open
+// (Trunk's and the split's) is that build's wherever it comes from; one with a fixed name (the page,
+// the manifest, the icons) is fetched with its integrity, so a deploy landing while the worker
+// installs cannot slip a file of another build in: the install fails, and the next visit tries again.
+// A new build installs beside the running one and waits (no skipWaiting, no clients.claim): an open
 // page keeps the build it started with (the page shows a notice), and the next visit, once every tab
 // of the old build is closed, opens the new one. The old cache is deleted only then.
 //
