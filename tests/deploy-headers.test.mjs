@@ -97,7 +97,10 @@ test('the web app manifest: name, theme colour, the icons it names at their size
   const manifestSeen = await cdp.send('Page.getAppManifest');
   assert.deepEqual(manifestSeen.errors, [], 'Chromium reads the manifest without errors');
   const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
-  assert.deepEqual(installabilityErrors.map((e) => e.errorId), [], 'Chromium finds nothing that stops installing');
+  // Playwright's contexts are off-the-record profiles, from which Chromium installs nothing whatever the
+  // site; any other error is the site's (no suitable icon, a start URL out of scope, no manifest).
+  const errors = installabilityErrors.map((e) => e.errorId).filter((id) => id !== 'in-incognito');
+  assert.deepEqual(errors, [], 'Chromium finds nothing in the site that stops installing');
   assert.deepEqual(problems(), []);
   await context.close();
 });

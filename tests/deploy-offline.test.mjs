@@ -65,9 +65,13 @@ test('after a first visit, with the network off: reload, every step, every part,
   assert.ok(files.every((f) => f.bytes > 100), JSON.stringify(files));
   await first.getByTestId('share-create').click();
   const link = new URL(await first.getByTestId('share-link').inputValue());
+  const decision = await first.getByTestId('decision').textContent();
+  await first.getByTestId('reset').click();
+  await first.getByTestId('reset-confirm').click();
 
   const shared = await openSite(context, site, link.hash);
   assert.match(await shared.getByTestId('notice').textContent(), /Opened a shared accepted-risk session/);
+  assert.equal(await shared.getByTestId('decision').textContent(), decision);
   // The browser itself may look for a new service worker on each visit (and find the host gone); the
   // page asked the host for nothing.
   assert.deepEqual(site.whileOffline.filter((path) => path !== `${BASE}sw.js`), [], 'nothing else reached the host while offline');
@@ -79,8 +83,8 @@ test('after a first visit, with the network off: reload, every step, every part,
 /**
  * A second deploy made from the build: its page marked (so a test can tell the builds apart) and its
  * stylesheet under a new name, so the host of the new deploy no longer has the old one's; its service
- * worker lists the new files with their integrity, under a new build hash, as `cargo xtask build`
- * writes it (xtask/src/offline.rs).
+ * worker lists the new files (the page with its new integrity) under a new build hash, as `cargo xtask
+ * build` writes it (xtask/src/offline.rs).
  */
 async function nextDeploy(from) {
   const dir = await mkdtemp(join(tmpdir(), 'closeout-next-deploy-'));
@@ -93,8 +97,7 @@ async function nextDeploy(from) {
   index = index.replace(`${BASE}${css}`, `${BASE}${renamed}`).replace('<head>', '<head><meta name="deploy" content="next">');
   await writeFile(join(dir, 'index.html'), index);
   const sri = (bytes) => `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
-  const files = (await keptFiles(dir)).map(([file, integrity, immutable]) =>
-    file === 'index.html' ? [file, sri(index), immutable] : file === css ? [renamed, integrity, immutable] : [file, integrity, immutable]);
+  const files = (await keptFiles(dir)).map((entry) => (entry[0] === 'index.html' ? ['index.html', sri(index)] : entry[0] === css ? [renamed] : entry));
   let worker = await readFile(join(dir, 'sw.js'), 'utf8');
   worker = worker
     .replace(/^const FILES = .*;$/m, `const FILES = ${JSON.stringify(files)};`)
@@ -105,7 +108,8 @@ async function nextDeploy(from) {
 }
 
 const deployOf = (page) => page.evaluate(() => document.querySelector('meta[name="deploy"]')?.content ?? 'first');
-const styled = (page) => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+/** The stylesheet's brand colour as the page sees it: empty when the stylesheet did not load. */
+const styled = (page) => page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--brand').trim());
 
 test('a deploy that arrives while a page is open is taken on the next visit, with a notice, never mixed', async () => {
   const site = await serveSite();
@@ -118,7 +122,7 @@ test('a deploy that arrives while a page is open is taken on the next visit, wit
   const open = await openSite(context, site);
   assert.ok(await open.evaluate(() => Boolean(navigator.serviceWorker.controller)));
   const paper = await styled(open);
-  assert.notEqual(paper, 'rgba(0, 0, 0, 0)', 'the stylesheet applies');
+  assert.equal(paper, '#1f4e79', 'the stylesheet applies');
   assert.equal(await open.getByTestId('update-notice').count(), 0, 'no notice while there is no new deploy');
 
   await site.deploy(next.dir);

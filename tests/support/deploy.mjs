@@ -95,7 +95,7 @@ export async function serveSite(root = SUBPATH_DIST, { base = BASE, headers = fa
       served.push(`${status} ${path}`);
       response.writeHead(status, head).end(body);
     };
-    if (path === OUTSIDE) return answer(200, { 'content-type': 'text/html' }, '<!doctype html><title>outside</title>');
+    if (path === OUTSIDE) return answer(200, { 'content-type': 'text/html' }, '<!doctype html><title>outside</title><link rel="icon" href="data:,">');
     if (!path.startsWith(base)) return answer(404, {}, 'not found');
     const file = normalize(join(dir, path.slice(base.length).replace(/(^|\/)$/, '$1index.html')));
     if (!file.startsWith(dir)) return answer(403);
@@ -180,7 +180,7 @@ export async function whenKept(page) {
   });
 }
 
-/** The files the build's service worker keeps, as listed in its sw.js: [[file, integrity, immutable]]. */
+/** The files the build's service worker keeps, as listed in its sw.js: [[file, integrity of a fixed name]]. */
 export async function keptFiles(dir = SUBPATH_DIST) {
   const worker = await readFile(join(dir, 'sw.js'), 'utf8');
   const files = /^const FILES = (.*);$/m.exec(worker);

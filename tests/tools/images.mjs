@@ -1,10 +1,12 @@
 // Makes the images of public/ that come from the sandbox itself, with Debian's Chromium:
 //   node tools/images.mjs icons            icon-192.png and icon-512.png, from favicon.svg's mark
 //   node tools/images.mjs preview <dist>   preview.png, the link preview: the real page at 1200x630,
-//                                          after "Run remaining steps", from a release build
+//                                          after "Run remaining steps", from a release build for the
+//                                          base path CLOSEOUT_BASE_PATH (as the deploy suites)
 // Run from tests/ (`CHROMIUM` as for the tests); the results are committed, the build does not run this.
 import { readFile, writeFile } from 'node:fs/promises';
-import { launchBrowser, serveDist } from '../support/harness.mjs';
+import { launchBrowser } from '../support/harness.mjs';
+import { serveSite } from '../support/deploy.mjs';
 
 const PUBLIC = new URL('../../public/', import.meta.url);
 
@@ -22,15 +24,23 @@ async function icons(browser) {
   }
 }
 
-/** The link preview: the page at 1200x630 with the flow run, as a visitor sees it. */
+/**
+ * The link preview: the page at 1200x630 with the flow run, zoomed out so the header, the ten steps and
+ * the decision's start fit the picture a chat shows.
+ */
 async function preview(browser, dist) {
-  const server = await serveDist(dist);
+  const server = await serveSite(dist);
   const page = await browser.newPage({ viewport: { width: 1200, height: 630 } });
-  await page.goto(`${server.origin}/`);
+  await page.goto(server.url);
   await page.getByTestId('step-10').waitFor();
   await page.getByTestId('run-all').click();
   await page.getByTestId('step-10').getByRole('button').click();
-  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.evaluate(() => {
+    document.documentElement.style.zoom = '0.75';
+    // The header, then straight to the flow: the cards between are for the visitor who scrolls.
+    for (const sel of ['#main > :not(#flow):not(#decision)']) document.querySelectorAll(sel).forEach((e) => { e.style.display = 'none'; });
+    window.scrollTo(0, 0);
+  });
   const png = await page.screenshot({ type: 'png' });
   await writeFile(new URL('preview.png', PUBLIC), png);
   console.log(`preview.png: ${png.length} B`);

@@ -21,7 +21,11 @@ pub const FIRST_LOAD_BUDGET: u64 = 150 * 1000;
 // Raised from 245,800 B on purpose (issue 13 and part of issue 14): the step table, the state
 // vocabularies and the section table (+81 B), and the clock's limit with its plain-words errors
 // (`TimeError`, `ClockError`) and the chain-ending checks (+1,820 B): 247,701 B measured.
-pub const FIRST_LOAD_CEILING: u64 = 247_800;
+// Raised again by 2,289 B on purpose (issue 17, a public sandbox), the files a published build adds to
+// the first load: the service worker (`sw.js`, 1,291 B: its code and the build's file list), the web
+// app manifest (303 B), and in the page the link-preview tags, the manifest link and the worker's
+// registration with the new-version notice (+695 B): 249,990 B measured.
+pub const FIRST_LOAD_CEILING: u64 = 250_089;
 
 /// One file of the build: its name, raw and gzip-9 sizes.
 pub struct FileSize {

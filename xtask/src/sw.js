@@ -1,17 +1,19 @@
 // The Closeout Sandbox's service worker: after a first visit, the page reloads, runs every step, opens
 // every part and downloads every file with the network off. Written into each release build by
 // `cargo xtask build` (xtask/src/offline.rs fills in BUILD and FILES: every file the page or its
-// installed app fetches, with its integrity).
+// installed app fetches; comment lines and indentation are left out of the build's copy).
 //
-// It keeps exactly one build, in a cache named after the build's hash. Every file is fetched with its
-// integrity, so a deploy landing while it installs cannot slip a file of another build in: the install
-// fails, and the next visit tries again. A new build installs beside the running one and waits: an open
+// It keeps exactly one build, in a cache named after the build's hash. A file named after its bytes
+// (Trunk's and the split's) is that build's wherever it comes from; one with a fixed name (the page,
+// the manifest, the icons) is fetched with its integrity, so a deploy landing while the worker
+// installs cannot slip a file of another build in: the install fails, and the next visit tries again.
+// A new build installs beside the running one and waits (no skipWaiting, no clients.claim): an open
 // page keeps the build it started with (the page shows a notice), and the next visit, once every tab
 // of the old build is closed, opens the new one. The old cache is deleted only then.
 //
 // It requests nothing but the site's own files, under its own scope.
 const BUILD = "{BUILD}";
-// [file relative to the scope, sha384 integrity, whether the file's name changes with its bytes]
+// [file relative to the scope, its sha384 integrity when its name is fixed]
 const FILES = {FILES};
 
 const SCOPE = self.registration.scope;
@@ -28,11 +30,11 @@ self.addEventListener("install", (event) => {
       .open(CACHE)
       .then((cache) =>
         Promise.all(
-          FILES.map(([file, integrity, immutable]) => {
+          FILES.map(([file, integrity]) => {
             const url = new URL(file, SCOPE).href;
-            // A file whose name follows its bytes may come from the HTTP cache; the others are
-            // revalidated. Either way the integrity decides.
-            const request = new Request(url, { integrity, cache: immutable ? "default" : "no-cache" });
+            // A file named after its bytes may come from the HTTP cache; one with a fixed name is
+            // revalidated, and its integrity decides.
+            const request = new Request(url, integrity ? { integrity, cache: "no-cache" } : {});
             return fetch(request).then((response) => {
               if (!response.ok) throw new Error(`${file}: HTTP ${response.status}`);
               return cache.put(url, response);
