@@ -61,6 +61,18 @@ impl Role {
         }
     }
 
+    /// The role in a sentence, for example `release manager`. (Spelt out rather than lowercased: Unicode's
+    /// case tables would join the first load for five ASCII names.)
+    pub fn noun(self) -> &'static str {
+        match self {
+            Role::ReleaseManager => "release manager",
+            Role::PlatformOwner => "platform owner",
+            Role::SecurityArchitect => "security architect",
+            Role::Auditor => "auditor",
+            Role::TrialOwner => "trial owner",
+        }
+    }
+
     /// Parses a role id; `None` for anything that is not one of the five ids.
     pub fn from_id(id: &str) -> Option<Role> {
         Role::ALL.into_iter().find(|role| role.id() == id)
@@ -96,7 +108,7 @@ impl fmt::Display for IdentityError {
                 "{key:?} is not a role; the roles are release-manager, platform-owner, security-architect, auditor and trial-owner"
             ),
             IdentityError::NotAName(role) => {
-                write!(f, "the {} needs an identity: a non-empty name", role.title().to_lowercase())
+                write!(f, "the {} needs an identity: a non-empty name", role.noun())
             }
             IdentityError::Shared {
                 identity,
@@ -105,8 +117,8 @@ impl fmt::Display for IdentityError {
             } => write!(
                 f,
                 "the {} and the {} share the identity {identity:?}; give each role its own, so a record always names who acted",
-                first.title().to_lowercase(),
-                second.title().to_lowercase()
+                first.noun(),
+                second.noun()
             ),
         }
     }
@@ -181,6 +193,7 @@ mod tests {
         assert_eq!(Role::from_id("Release-Manager"), None);
         for (index, role) in Role::ALL.into_iter().enumerate() {
             assert_eq!(role.index(), index);
+            assert_eq!(role.noun(), role.title().to_lowercase());
         }
     }
 

@@ -110,7 +110,7 @@ pub fn StepPanel() -> impl IntoView {
                     >
                         {move || match act() {
                             Some(act) => format!("{} as {}", act.label(id), state.role.get().title()),
-                            None => format!("The {} does nothing here: this step is {}", state.role.get().title().to_lowercase(), who_does(id)),
+                            None => format!("The {} does nothing here: this step is {}", state.role.get().noun(), who_does(id)),
                         }}
                     </button>
                 </form>

@@ -34,7 +34,7 @@ pub(super) fn check(
             if named != identity {
                 return Err(format!(
                     "{key} is {named:?}, but the entry was appended by the {} ({identity:?})",
-                    actor.title().to_lowercase()
+                    actor.noun()
                 ));
             }
         }
@@ -45,7 +45,7 @@ pub(super) fn check(
             if approved_by != identity {
                 return Err(format!(
                     "approved_by is {approved_by:?}, but the approval was appended by the {} ({identity:?})",
-                    actor.title().to_lowercase()
+                    actor.noun()
                 ));
             }
         }

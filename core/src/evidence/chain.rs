@@ -119,7 +119,7 @@ fn chain_identities(chain: &Value) -> Result<Identities, ChainError> {
             return Err(ChainError::unreadable(format!(
                 "$.actors.{} must be the {}'s identity",
                 role.id(),
-                role.title().to_lowercase()
+                role.noun()
             )));
         }
     }

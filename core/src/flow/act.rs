@@ -81,7 +81,7 @@ impl Act {
 /// Who does what at a step, in words: "requested by the release manager and decided by the security
 /// architect".
 pub fn who_does(step: StepId) -> String {
-    let title = |role: Role| role.title().to_lowercase();
+    let title = |role: Role| role.noun();
     match step {
         StepId::RetentionReview => format!(
             "requested by the {} and decided by the {}",

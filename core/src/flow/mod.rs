@@ -341,7 +341,7 @@ impl Session {
                 step: StepId::FinalDecision,
                 reason: format!(
                     "an accepted risk is recorded by the release manager (final acceptance) or the security architect (an exception for a critical finding); you are acting as the {}",
-                    role.title().to_lowercase()
+                    role.noun()
                 ),
             });
         }
@@ -369,7 +369,7 @@ impl Session {
                 step: StepId::FinalDecision,
                 reason: format!(
                     "the auditor attests the chain; you are acting as the {}",
-                    role.title().to_lowercase()
+                    role.noun()
                 ),
             });
         }

@@ -43,11 +43,7 @@ impl RemainingRun {
             let mut steps = steps;
             steps.dedup();
             if !steps.is_empty() {
-                parts.push(format!(
-                    "{} ran as the {}",
-                    step_list(&steps),
-                    role.title().to_lowercase()
-                ));
+                parts.push(format!("{} ran as the {}", step_list(&steps), role.noun()));
             }
             for run in self.acts.iter().filter(|run| {
                 run.role == role
@@ -56,7 +52,7 @@ impl RemainingRun {
             }) {
                 parts.push(format!(
                     "the {} {}",
-                    role.title().to_lowercase(),
+                    role.noun(),
                     run.act.done_words(run.step)
                 ));
             }

@@ -64,7 +64,7 @@ pub fn request_review(
     log.append_sealed(RecordKind::RetentionReview, request);
     Ok(Some(format!(
         "waiting for the {}'s decision",
-        Role::SecurityArchitect.title().to_lowercase()
+        Role::SecurityArchitect.noun()
     )))
 }
 
