@@ -45,7 +45,7 @@ pub fn StepList() -> impl IntoView {
                             >
                                 <span class="step-number">{number}</span>
                                 <span class="step-name">{step.name}</span>
-                                <span class="step-owner">{format!("Owner: {}", step.owner.title())}</span>
+                                <span class="step-owner">{step_roles(id)}</span>
                                 <span class="step-state">{move || status().code()}</span>
                             </button>
                         </li>
@@ -53,6 +53,17 @@ pub fn StepList() -> impl IntoView {
                 })
                 .collect_view()}
         </ol>
+    }
+}
+
+/// Who acts at a step, for its row: "Owner: Release manager", or both roles of steps 4 and 9.
+fn step_roles(id: StepId) -> String {
+    match Act::of_step(id) {
+        [(role, _)] => format!("Owner: {}", role.title()),
+        acts => {
+            let roles: Vec<&str> = acts.iter().map(|(role, _)| role.title()).collect();
+            format!("Roles: {}", roles.join(", then "))
+        }
     }
 }
 
