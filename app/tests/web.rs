@@ -140,7 +140,7 @@ fn corrupted_newer_and_edited_data_are_kept_and_reported() {
             "corrupted",
         ),
         (
-            saved_text().replacen("\"version\":1", "\"version\":9", 1),
+            saved_text().replacen("\"version\":2", "\"version\":9", 1),
             "newer version",
         ),
         (
