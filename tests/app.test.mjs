@@ -258,7 +258,7 @@ test('the tamper demonstration fails verification at the edited entry; downloads
 
   const chain = await download(page, 'download-chain');
   await page.getByTestId('verify-file').setInputFiles({ name: chain.name, mimeType: 'application/json', buffer: chain.bytes });
-  await shows(page, 'verify-result', /evidence-chain\.json: intact evidence chain of 21 entries/);
+  await shows(page, 'verify-result', /evidence-chain\.json: intact evidence chain of 22 entries/);
   const zip = await download(page, 'download-bundle');
   assert.equal(zip.name, 'closeout-artifact-bundle.zip');
   await page.getByTestId('verify-file').setInputFiles({ name: zip.name, mimeType: 'application/zip', buffer: zip.bytes });

@@ -180,8 +180,8 @@ impl AppState {
         self.session.update(|session| {
             let ran = session.run_remaining(now);
             who = ran.who_ran_what();
-            for (run, error) in ran.refused() {
-                blocked.push(format!("step {}: {error}", run.step.number()));
+            for (_, error) in ran.refused() {
+                blocked.push(error.to_string());
             }
         });
         self.last_run.set(None);
@@ -189,11 +189,11 @@ impl AppState {
         // Each step runs as the role the records name, whoever is acting now (D-12); the page says so.
         if blocked.is_empty() {
             self.say(format!(
-                "Ran every remaining step as its owner: {who} The decision is below."
+                "Ran every remaining step as its owner (a simulation: in a real deployment each owner signs in and does their own part). {who} The decision is below."
             ));
         } else {
             self.warn(format!(
-                "Ran the remaining steps as their owners: {who} {} could not run: {}",
+                "Ran the remaining steps as their owners (a simulation: in a real deployment each owner signs in and does their own part). {who} {} could not run: {}",
                 blocked.len(),
                 blocked.join("; ")
             ));

@@ -301,3 +301,64 @@ fn run_remaining_says_who_ran_what_whoever_is_acting() {
         "Steps 1-6 and 10 ran as the release manager; steps 7-9 ran as the platform owner; the security architect decided the retention review (step 4)."
     );
 }
+
+#[test]
+fn what_the_release_manager_types_into_the_decision_never_becomes_the_security_architects() {
+    let scenario = Scenario::built_in("blocked").unwrap();
+    let now = scenario.generated_at;
+    let mut session = Session::start(scenario);
+    for step in &StepId::ALL[..3] {
+        let input = session.input_for(*step);
+        session
+            .run_step(*step, Role::ReleaseManager, &input, now)
+            .unwrap();
+    }
+    let mut review = session.input_for(StepId::RetentionReview);
+    review.set("decision", Value::from("approved"));
+    review.set("notes", Value::from("Approved by the release manager"));
+    session
+        .run_step(StepId::RetentionReview, Role::ReleaseManager, &review, now)
+        .unwrap();
+    // A second request while one waits is refused: nothing is appended twice.
+    let again = session.run_step(StepId::RetentionReview, Role::ReleaseManager, &review, now);
+    assert!(again.unwrap_err().to_string().contains("already waiting"));
+    // "Run remaining steps" decides as the security architect with the scenario's decision, not the
+    // release manager's draft.
+    session.run_remaining(now);
+    let decision = session
+        .log()
+        .latest(
+            closeout_core::record::RecordKind::RetentionDecision,
+            session.release_record_ref(),
+        )
+        .unwrap();
+    assert_eq!(decision.record.str_at("decision_state"), "denied");
+    assert_ne!(
+        decision.record.str_at("notes"),
+        "Approved by the release manager"
+    );
+    assert_eq!(session.decision(now).state, ReleaseState::Blocked);
+}
+
+#[test]
+fn an_attestation_after_the_final_decision_leaves_it_the_last_word() {
+    let scenario = Scenario::built_in("accepted-risk").unwrap();
+    let now = scenario.generated_at;
+    let mut session = Session::start(scenario);
+    session.run_remaining(now);
+    session.attest(Role::Auditor, now).unwrap();
+    let chain = session.log().to_chain_value(session.release_record_ref());
+    let report = verify_chain(&chain).unwrap();
+    assert_eq!(
+        report.ending,
+        closeout_core::evidence::ChainEnding::FinalDecision
+    );
+    let attestation = session.log().entries().last().unwrap();
+    assert_eq!(attestation.actor_role, Role::Auditor);
+    assert_eq!(attestation.record.str_at("attested_by"), "demo-auditor");
+    assert!(session
+        .attest(Role::ReleaseManager, now)
+        .unwrap_err()
+        .to_string()
+        .starts_with("Only the auditor"));
+}

@@ -94,7 +94,10 @@ pub fn FlowDiagram() -> impl IntoView {
                     let (id, number) = (step.id, step.number);
                     let (x, y) = position(id);
                     let (x, y) = (whole(x), whole(y));
-                    let status = move || state.session.with(|s| s.status(id).code());
+                    let status = move || {
+                        let now = state.clock.get();
+                        state.session.with(|s| s.shown_status(id, now).code())
+                    };
                     view! {
                         <g
                             class="node"

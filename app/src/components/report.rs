@@ -59,8 +59,10 @@ pub fn AuditReport() -> impl IntoView {
                 <p data-testid="report-risk">
                     {move || decision.with(|d| match (&d.accepted_risk, &d.accepted_risk_id) {
                         (Some(risk), Some(id)) => format!(
-                            "Accepted risk ({id}): owned by {}, because {}, until {}.",
-                            risk.owner, risk.reason, risk.expires_at
+                            "Accepted risk, record {id}. Owner: {}. Reason: {} Expires: {}.",
+                            risk.owner,
+                            if risk.reason.ends_with('.') { risk.reason.clone() } else { format!("{}.", risk.reason) },
+                            risk.expires_at
                         ),
                         _ => "No accepted risk is recorded.".to_string(),
                     })}

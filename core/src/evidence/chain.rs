@@ -211,7 +211,8 @@ pub enum ChainEnding {
 }
 
 impl ChainEnding {
-    /// How a chain of `entries` entries ends whose last final decision, if any, is at `last_final_decision`.
+    /// How a chain ends whose facts (entries but trailing attestations) number `entries` and whose last
+    /// final decision, if any, is at `last_final_decision`.
     fn of(entries: usize, last_final_decision: Option<usize>) -> ChainEnding {
         match last_final_decision {
             None => ChainEnding::NoFinalDecision,
@@ -250,6 +251,7 @@ pub fn verify_chain(chain: &Value) -> Result<ChainReport, ChainError> {
     let mut seen: Seen = HashMap::new();
     let mut entry_digests: Vec<String> = Vec::with_capacity(entries.len());
     let mut last_final_decision = None;
+    let mut last_fact: Option<usize> = None;
     for (index, item) in entries.iter().enumerate() {
         let kind_name = item.str_at("kind").to_string();
         let prev = entry_digests.last().map_or(GENESIS, String::as_str);
@@ -359,6 +361,11 @@ pub fn verify_chain(chain: &Value) -> Result<ChainReport, ChainError> {
         if kind == RecordKind::FinalDecision {
             last_final_decision = Some(index);
         }
+        // An auditor's attestation reads the chain; it changes no fact a decision rests on, so one after
+        // the final decision leaves the decision the chain's last word.
+        if kind != RecordKind::Attestation {
+            last_fact = Some(index);
+        }
         entry_digests.push(item.str_at("entry_digest").to_string());
     }
     let head_digest = entry_digests
@@ -387,7 +394,7 @@ pub fn verify_chain(chain: &Value) -> Result<ChainReport, ChainError> {
         format,
         entries: entries.len(),
         head_digest,
-        ending: ChainEnding::of(entries.len(), last_final_decision),
+        ending: ChainEnding::of(last_fact.map_or(0, |seq| seq + 1), last_final_decision),
         entry_digests,
     })
 }

@@ -55,6 +55,16 @@ impl Act {
             .map(|(_, act)| *act)
     }
 
+    /// The fields of the step's input this act reads and keeps (`None` for all of them): step 4's request
+    /// and decision each keep their own, so one role's draft never becomes the other's record.
+    pub fn fields(self) -> &'static [&'static str] {
+        match self {
+            Act::RequestReview => &["retention_until", "legal_hold", "review_reason"],
+            Act::DecideReview => &["decision", "external_ref", "notes"],
+            Act::Run | Act::ApproveRedelivery | Act::RunWorker => &[],
+        }
+    }
+
     /// The button's words, for example "Decide the retention review".
     pub fn label(self, step: StepId) -> String {
         match self {

@@ -45,10 +45,13 @@ pub fn artifact_bundle(
     if RetentionDecisionState::parse(decision.record.str_at(field::DECISION_STATE))
         != Some(RetentionDecisionState::Approved)
     {
-        return Err(missing(&format!(
-            "an approved retention decision (step 4); the latest is {}",
-            decision.record.str_at(field::DECISION_STATE)
-        )));
+        return Err(StepError::Refused {
+            step: StepId::ArtifactBundle,
+            reason: format!(
+                "the latest retention decision (step 4) is {}; the bundle needs an approved one",
+                decision.record.str_at(field::DECISION_STATE)
+            ),
+        });
     }
     let linked = [
         Some(summary),

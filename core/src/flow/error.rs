@@ -24,6 +24,8 @@ pub enum StepError {
     Input(InputError),
     /// The step refuses on a rule (D-7, D-11).
     Refused { step: StepId, reason: String },
+    /// An act that is not the acting role's (an accepted risk, an attestation); the reason says whose it is.
+    NotYourAct(String),
 }
 
 impl fmt::Display for StepError {
@@ -56,6 +58,7 @@ impl fmt::Display for StepError {
                 step.number(),
                 step.name()
             ),
+            StepError::NotYourAct(reason) => f.write_str(reason),
         }
     }
 }

@@ -226,7 +226,24 @@ impl Session {
                 }
             };
         if let Some(key) = step.input_key() {
-            self.inputs.set(key, input.clone());
+            let kept = match act {
+                // Each role's act keeps only its own fields of step 4's input, so what the release
+                // manager typed into the decision never becomes the security architect's decision.
+                Act::RequestReview | Act::DecideReview => {
+                    let mut kept = self.input_for(step);
+                    for field in act.fields() {
+                        match input.get(field) {
+                            Some(value) => kept.set(field, value.clone()),
+                            None => {
+                                kept.remove(field);
+                            }
+                        }
+                    }
+                    kept
+                }
+                _ => input.clone(),
+            };
+            self.inputs.set(key, kept);
         }
         let status = &mut self.status[step.index()];
         *status = match (act, &blocked_reason) {
@@ -337,13 +354,10 @@ impl Session {
         now: Timestamp,
     ) -> Result<Option<String>, StepError> {
         if !crate::record::actors::appended_by(RecordKind::AcceptedRisk).contains(&role) {
-            return Err(StepError::Refused {
-                step: StepId::FinalDecision,
-                reason: format!(
-                    "an accepted risk is recorded by the release manager (final acceptance) or the security architect (an exception for a critical finding); you are acting as the {}",
-                    role.noun()
-                ),
-            });
+            return Err(StepError::NotYourAct(format!(
+                "An accepted risk is recorded by the release manager (final acceptance) or the security architect (an exception for a critical finding); you are acting as the {}. Choose one of those roles under Acting as.",
+                role.noun()
+            )));
         }
         self.log.set_actor(role);
         let id = governance::record_risk(&mut self.log, &self.scenario, risk, now);
@@ -365,13 +379,10 @@ impl Session {
     /// time, identity). Returns the attestation's id.
     pub fn attest(&mut self, role: Role, now: Timestamp) -> Result<String, StepError> {
         if role != Role::Auditor {
-            return Err(StepError::Refused {
-                step: StepId::FinalDecision,
-                reason: format!(
-                    "the auditor attests the chain; you are acting as the {}",
-                    role.noun()
-                ),
-            });
+            return Err(StepError::NotYourAct(format!(
+                "Only the auditor attests the chain; you are acting as the {}. Choose Auditor under Acting as.",
+                role.noun()
+            )));
         }
         self.log.set_actor(role);
         let id = governance::attest(&mut self.log, &self.scenario, now)?;

@@ -24,6 +24,16 @@ pub fn request_review(
 ) -> Result<Option<String>, StepError> {
     let input = inputs::retention(fields)?;
     let reference = scenario.release_record_ref.as_str();
+    if pending_request(log, reference).is_some() {
+        return Err(StepError::Refused {
+            step: StepId::RetentionReview,
+            reason: format!(
+                "a retention review request is already waiting for the {}'s decision; act as the {} to decide it",
+                Role::SecurityArchitect.noun(),
+                Role::SecurityArchitect.noun()
+            ),
+        });
+    }
     let summary = log
         .latest(RecordKind::CloseoutSummary, reference)
         .filter(|s| is_closed(&s.record))
