@@ -77,7 +77,8 @@ test('markup and script in every text field render as text: no dialog, no new el
   assert.equal(await elements(), baseline, 'no element was created from user text');
   assert.equal(await page.evaluate(() => window.__xss), undefined, 'no payload ran');
   assert.deepEqual(problems(), []);
-  assert.ok(fields >= 15, `${fields} fields tried`);
+  // Decided by and Approved by are no inputs since actors are bound (D-12): 13 text fields remain.
+  assert.ok(fields >= 13, `${fields} fields tried`);
   console.log(`# markup payload tried in ${fields} text fields: none rendered as HTML`);
   await context.close();
 });

@@ -47,7 +47,7 @@ pub fn ChainPanel() -> impl IntoView {
                 <p class=if ok { "message ok" } else { "message error" } data-testid="chain-verify-result" role="status">{text}</p>
             })}
         </div>
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Evidence log table (scrolls sideways)">
             <table class="chain" data-testid="chain-table">
                 <caption>"Evidence log: appended, never edited"</caption>
                 <thead>
