@@ -470,6 +470,11 @@ test('a recorded decision that no longer holds is stale after time travel, and r
   assert.equal(await page.getByTestId('step-10').getAttribute('data-state'), 'stale');
   await page.getByTestId('step-10').getByRole('button').click();
   assert.match(await page.getByTestId('stale-reason').textContent(), /ready_with_accepted_risk.*blocked/);
+  // The auditor's report says so too, and names who recorded the accepted risk.
+  await page.locator('#report').scrollIntoViewIfNeeded();
+  await shows(page, 'report-stale', /The recorded final decision no longer holds/);
+  assert.match(await page.getByTestId('report-risk').textContent(), /recorded by the release manager \(demo-release-manager\)/);
+  await page.getByTestId('step-10').getByRole('button').click();
   await page.getByTestId('step-10-run').click();
   assert.equal(await page.getByTestId('step-10').getAttribute('data-state'), 'done');
   await close();

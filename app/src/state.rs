@@ -255,7 +255,7 @@ impl AppState {
         self.pending_share.set(None);
         self.replace(snapshot);
         self.say(format!(
-            "Opened a shared {name} session, replayed here to the same records and digests."
+            "Opened a shared {name} session: its actions were replayed here under the same rules, so every record is what those actions make, each appended by the role the link says acted."
         ));
     }
 

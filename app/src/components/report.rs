@@ -57,16 +57,31 @@ pub fn AuditReport() -> impl IntoView {
                 </ul>
                 // The accepted risk the decision rests on (D-14): who owns it, why, until when, and its record.
                 <p data-testid="report-risk">
-                    {move || decision.with(|d| match (&d.accepted_risk, &d.accepted_risk_id) {
-                        (Some(risk), Some(id)) => format!(
-                            "Accepted risk, record {id}. Owner: {}. Reason: {} Expires: {}.",
-                            risk.owner,
-                            if risk.reason.ends_with('.') { risk.reason.clone() } else { format!("{}.", risk.reason) },
-                            risk.expires_at
-                        ),
-                        _ => "No accepted risk is recorded.".to_string(),
-                    })}
+                    {move || {
+                        let recorded = state.session.with(|s| {
+                            s.current_risk().map(|(entry, _)| (entry.actor_role.noun(), entry.record.str_at("recorded_by").to_string()))
+                        });
+                        decision.with(|d| match (&d.accepted_risk, &d.accepted_risk_id, recorded) {
+                            (Some(risk), Some(id), Some((role, identity))) => format!(
+                                "Accepted risk, record {id}, recorded by the {role} ({identity}). Owner: {}. Reason: {} Expires: {}.",
+                                risk.owner,
+                                if risk.reason.ends_with('.') { risk.reason.clone() } else { format!("{}.", risk.reason) },
+                                risk.expires_at
+                            ),
+                            _ => "No accepted risk is recorded.".to_string(),
+                        })
+                    }}
                 </p>
+                // A recorded final decision that no longer holds says so here too (D-15).
+                {move || {
+                    let now = state.clock.get();
+                    match state.session.with(|s| s.shown_status(closeout_core::steps::StepId::FinalDecision, now)) {
+                        closeout_core::flow::StepStatus::Stale(reason) => Some(view! {
+                            <p class="message warn" data-testid="report-stale">{format!("The recorded final decision no longer holds: {reason}.")}</p>
+                        }),
+                        _ => None,
+                    }
+                }}
             </section>
             <section>
                 <h4>"Release criteria"</h4>

@@ -114,7 +114,7 @@ pub fn role_duties(role: Role) -> &'static str {
         Role::PlatformOwner => "Runs steps 7-9: retention alerts, the retry plan and the retry worker.",
         Role::SecurityArchitect => "Decides the retention review (step 4) and approves an exception for a critical finding (an accepted risk with an external reference and a compensating control).",
         Role::Auditor => "Reads everything, downloads the bundle and the chain, and verifies the chain: each verification is appended as an attestation record.",
-        Role::TrialOwner => "Reads everything and explains what Community records and what Enterprise enforces; appends nothing.",
+        Role::TrialOwner => "Reads everything and explains what Community records and what Enterprise enforces; appends nothing of their own (Run remaining steps still runs each step as its owner, and says so).",
     }
 }
 
