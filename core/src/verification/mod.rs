@@ -13,7 +13,7 @@ pub use comparison::{compare_chains, ChainComparison};
 pub use head::{pin_command, verify_file_against, ExpectedHead, HeadFormatError};
 
 use crate::bundle::{verify_zip, BundleError};
-use crate::evidence::{verify_chain, ChainEnding, ChainError, ChainReport};
+use crate::evidence::{verify_chain, ChainEnding, ChainError, ChainFormat, ChainReport};
 use crate::json;
 use std::fmt;
 
@@ -105,7 +105,12 @@ impl FileVerification {
     pub fn warning(&self) -> Option<String> {
         match self {
             FileVerification::Intact(IntactFile::EvidenceChain(report)) => {
-                ending_warning(report.ending)
+                let format_note = (report.format == ChainFormat::V1).then_some(FORMAT_1_NOTE);
+                match (format_note, ending_warning(report.ending)) {
+                    (Some(note), Some(ending)) => Some(format!("{note} {ending}")),
+                    (Some(note), None) => Some(note.to_string()),
+                    (None, ending) => ending,
+                }
             }
             _ => None,
         }
@@ -122,6 +127,9 @@ impl FileVerification {
         }
     }
 }
+
+/// What a format 1 chain cannot say (D-12).
+const FORMAT_1_NOTE: &str = "This chain was written before records named who acted (format 1): it verifies, but its entries do not say which role appended each record, and its decided_by and approved_by fields hold whatever was typed.";
 
 /// What to do when a chain's end proves nothing.
 const PIN_ADVICE: &str = "To know it is whole, compare its head with the one the auditor's report printed, or verify with --head.";
@@ -194,6 +202,26 @@ pub fn verify_file(bytes: &[u8]) -> FileVerification {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_format_1_chain_verifies_and_says_it_cannot_tell_who_acted() {
+        let envelope = crate::json::parse(include_str!(
+            "../../tests/fixtures/sessions/blocked-run.stored-v1.json"
+        ))
+        .unwrap();
+        let chain = envelope
+            .get("payload")
+            .and_then(|p| p.get("chain"))
+            .unwrap();
+        let checked = verify_file(crate::json::pretty_string(chain).as_bytes());
+        assert_eq!(checked.chain().map(|r| r.format), Some(ChainFormat::V1));
+        let warning = checked.warning().unwrap();
+        assert!(
+            warning.starts_with("This chain was written before records named who acted (format 1)"),
+            "{warning}"
+        );
+    }
+
     use super::fixtures::{bundle_zip_of, chain_bytes, chain_value, cut, ran};
     use super::*;
     use crate::evidence::EvidenceLog;
