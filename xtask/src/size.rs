@@ -25,14 +25,14 @@ pub const FIRST_LOAD_BUDGET: u64 = 150 * 1000;
 // the first load: the service worker (`sw.js`, 1,291 B: its code and the build's file list), the web
 // app manifest (303 B), and in the page the link-preview tags, the manifest link and the worker's
 // registration with the new-version notice (+695 B): 249,990 B measured.
-// Raised again on purpose (issues 19 and 14), to 265,256 B measured: what each connector receives
+// Raised again on purpose (issues 19 and 14), to 265,681 B measured: what each connector receives
 // (issue 19: CAVRA's delivery events and every provider's body, built when a step runs, so in the first
 // load; +4,451 B as measured on its branch), and records that say truly who acted (issue 14: chain
 // format 2 with `actor_role`, role identities, the two-role steps 4 and 9, accepted-risk, approval and
 // attestation records, stale step 10, the role duties, act labels and both roles of steps 4 and 9 in the step list, and the migration of version 1
 // sessions, which must run at start; about +9,900 B after `Role::noun` kept Unicode's case tables out,
 // which `to_lowercase` had brought back for 10.8 KB). Issue 18 owns bringing it down.
-pub const FIRST_LOAD_CEILING: u64 = 265_360;
+pub const FIRST_LOAD_CEILING: u64 = 265_780;
 
 /// One file of the build: its name, raw and gzip-9 sizes.
 pub struct FileSize {
