@@ -95,8 +95,9 @@ pub fn FlowDiagram() -> impl IntoView {
                     let (x, y) = position(id);
                     let (x, y) = (whole(x), whole(y));
                     let status = move || {
-                        let now = state.clock.get();
-                        state.session.with(|s| s.shown_status(id, now).code())
+                        state.decision.with(|live| {
+                            state.session.with(|s| s.shown_status_with(id, live).code())
+                        })
                     };
                     view! {
                         <g

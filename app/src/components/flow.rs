@@ -24,8 +24,9 @@ pub fn StepList() -> impl IntoView {
                 .map(|step| {
                     let (id, number) = (step.id, step.number);
                     let status = move || {
-                        let now = state.clock.get();
-                        state.session.with(|s| s.shown_status(id, now))
+                        state
+                            .decision
+                            .with(|live| state.session.with(|s| s.shown_status_with(id, live)))
                     };
                     view! {
                         <li
@@ -81,8 +82,9 @@ pub fn StepPanel() -> impl IntoView {
         let can_run = move || act().is_some();
         let run = move |_| state.run_step(id, &input.get_untracked());
         let status = move || {
-            let now = state.clock.get();
-            state.session.with(|s| s.shown_status(id, now))
+            state
+                .decision
+                .with(|live| state.session.with(|s| s.shown_status_with(id, live)))
         };
         view! {
             <article class="panel" data-testid="step-panel" aria-labelledby="step-panel-title">

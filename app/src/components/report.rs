@@ -74,8 +74,8 @@ pub fn AuditReport() -> impl IntoView {
                 </p>
                 // A recorded final decision that no longer holds says so here too (D-15).
                 {move || {
-                    let now = state.clock.get();
-                    match state.session.with(|s| s.shown_status(closeout_core::steps::StepId::FinalDecision, now)) {
+                    let step = closeout_core::steps::StepId::FinalDecision;
+                    match decision.with(|live| state.session.with(|s| s.shown_status_with(step, live))) {
                         closeout_core::flow::StepStatus::Stale(reason) => Some(view! {
                             <p class="message warn" data-testid="report-stale">{format!("The recorded final decision no longer holds: {reason}.")}</p>
                         }),

@@ -398,6 +398,15 @@ impl Session {
     /// Where a step stands at `now`, as the page, the report and the CLI show it: its stored status,
     /// except that a done step 10 whose recorded decision no longer holds is `stale` (D-15).
     pub fn shown_status(&self, step: StepId, now: Timestamp) -> StepStatus {
+        if step != StepId::FinalDecision || *self.status(step) != StepStatus::Done {
+            return self.status(step).clone();
+        }
+        self.shown_status_with(step, &self.decision(now))
+    }
+
+    /// [`Session::shown_status`] given the live decision, for a caller that already holds it (the page
+    /// computes it once per clock move, for every view that shows it).
+    pub fn shown_status_with(&self, step: StepId, live: &Decision) -> StepStatus {
         let status = self.status(step).clone();
         if step != StepId::FinalDecision || status != StepStatus::Done {
             return status;
@@ -408,45 +417,39 @@ impl Session {
         else {
             return status;
         };
-        let live = self.decision(now);
         let recorded_state = recorded.record.str_at(field::STATE);
-        let codes = |key: &str| -> Vec<String> {
-            recorded
-                .record
-                .get(key)
-                .and_then(Value::as_array)
+        let same_codes = |key: &str, live_codes: &[&str]| {
+            let recorded_codes = recorded.record.get(key).and_then(Value::as_array);
+            recorded_codes
                 .unwrap_or_default()
                 .iter()
-                .filter_map(|c| c.as_str().map(String::from))
-                .collect()
+                .map(Value::as_str)
+                .eq(live_codes.iter().map(|code| Some(*code)))
         };
-        let live_codes =
-            |codes: &[&str]| -> Vec<String> { codes.iter().map(|c| c.to_string()).collect() };
         let recorded_risk = recorded
             .record
             .get(field::ACCEPTED_RISK_ID)
             .and_then(Value::as_str);
         let same = recorded_state == live.state.code()
-            && codes(field::BLOCKING) == live_codes(&live.blocking)
-            && codes(field::WARNINGS) == live_codes(&live.warnings)
+            && same_codes(field::BLOCKING, &live.blocking)
+            && same_codes(field::WARNINGS, &live.warnings)
             && recorded_risk == live.accepted_risk_id.as_deref();
         if same {
             return status;
         }
-        let live_words = if live.blocking.is_empty() {
-            live.state.code().to_string()
-        } else {
-            format!("{} ({})", live.state.code(), live.blocking.join(", "))
-        };
+        let now = live.evaluated_at.isoformat();
         let reason = if recorded_state == live.state.code() {
             format!(
-                "the recorded decision ({recorded_state}) rests on other codes or another accepted risk than the records give at {}; run step 10 again to record the decision that holds now",
-                now.isoformat()
+                "the recorded decision ({recorded_state}) rests on other codes or another accepted risk than the records give at {now}; run step 10 again to record the decision that holds now"
             )
         } else {
+            let live_words = if live.blocking.is_empty() {
+                live.state.code().to_string()
+            } else {
+                format!("{} ({})", live.state.code(), live.blocking.join(", "))
+            };
             format!(
-                "the recorded decision is {recorded_state}, but at {} the records give {live_words}; run step 10 again to record the decision that holds now",
-                now.isoformat()
+                "the recorded decision is {recorded_state}, but at {now} the records give {live_words}; run step 10 again to record the decision that holds now"
             )
         };
         StepStatus::Stale(reason)
