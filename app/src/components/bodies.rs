@@ -3,7 +3,7 @@
 //! line. The panel is closed at first and its content loads when it is opened.
 
 use super::app_state;
-use crate::browser;
+use super::flow::CopyButton;
 use crate::lazy::{details_open, provider_bodies_content, Deferred};
 use closeout_core::flow::connector::bodies::{provider_bodies, ProviderBody};
 use closeout_core::record::RecordKind;
@@ -53,7 +53,6 @@ pub fn ProviderBodies() -> impl IntoView {
 /// One provider's call: outcome, request, headers, body and the edition line.
 #[component]
 fn ProviderCall(call: ProviderBody) -> impl IntoView {
-    let copied = RwSignal::new(false);
     let copy_text = call.body.clone().unwrap_or_default();
     let body = match call.body {
         Some(body) => view! { <pre class="json" tabindex="0" data-testid="provider-body">{body}</pre> }.into_any(),
@@ -64,16 +63,7 @@ fn ProviderCall(call: ProviderBody) -> impl IntoView {
             <header>
                 <strong>{call.title}</strong>
                 <span class="muted">{format!(" {}", call.outcome)}</span>
-                <button
-                    type="button"
-                    class="small"
-                    on:click=move |_| {
-                        browser::copy_text(&copy_text);
-                        copied.set(true);
-                    }
-                >
-                    {move || if copied.get() { "Copied" } else { "Copy body" }}
-                </button>
+                <CopyButton text=copy_text label="Copy body"/>
             </header>
             <p class="request"><code>{call.request}</code></p>
             <ul class="headers">

@@ -200,12 +200,28 @@ fn StepRecords(step: StepId) -> impl IntoView {
     }
 }
 
+/// A button that copies `text` and then says "Copied" instead of `label` (a record's JSON, a body).
+#[component]
+pub fn CopyButton(text: String, label: &'static str) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    view! {
+        <button
+            type="button"
+            class="small"
+            on:click=move |_| {
+                browser::copy_text(&text);
+                copied.set(true);
+            }
+        >
+            {move || if copied.get() { "Copied" } else { label }}
+        </button>
+    }
+}
+
 /// One record: its kind, id, digest and formatted JSON, with a copy button.
 #[component]
 pub fn RecordView(entry: Entry) -> impl IntoView {
     let text = pretty_string(&entry.record);
-    let copy_text = text.clone();
-    let copied = RwSignal::new(false);
     view! {
         <section class="record" data-testid="record">
             <header>
@@ -213,16 +229,7 @@ pub fn RecordView(entry: Entry) -> impl IntoView {
                 <code class="record-id" data-testid="record-id">{entry.id().to_string()}</code>
                 <span class="digest">"sha256 " <code data-testid="record-digest">{entry.record_digest.clone()}</code></span>
                 <a href=format!("#entry-{}", entry.seq)>{format!("entry {}", entry.seq)}</a>
-                <button
-                    type="button"
-                    class="small"
-                    on:click=move |_| {
-                        browser::copy_text(&copy_text);
-                        copied.set(true);
-                    }
-                >
-                    {move || if copied.get() { "Copied" } else { "Copy JSON" }}
-                </button>
+                <CopyButton text=text.clone() label="Copy JSON"/>
             </header>
             <pre class="json" tabindex="0">{text}</pre>
         </section>
