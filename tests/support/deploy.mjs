@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import assert from 'node:assert/strict';
+import { TYPES } from './harness.mjs';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 /** The build for a sub-path, and the path it was built for (xtask/src/checks.rs makes both). */
@@ -14,17 +15,6 @@ export const SUBPATH_DIST = resolve(process.env.CLOSEOUT_SUBPATH_DIST ?? join(RO
 export const BASE = process.env.CLOSEOUT_BASE_PATH ?? '/closeout-sandbox/';
 /** An empty page of the same origin outside the site, from which a test looks at the origin's service workers. */
 export const OUTSIDE = '/outside-the-site';
-
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.json': 'application/json',
-  '.webmanifest': 'application/manifest+json',
-  '.png': 'image/png',
-};
 
 /**
  * Parses a `_headers` file (Netlify / Cloudflare Pages): a path pattern on a line of its own, then its

@@ -12,13 +12,15 @@ import { chromium } from 'playwright-core';
 const DIST = resolve(process.env.CLOSEOUT_DIST ?? new URL('../../dist', import.meta.url).pathname);
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
-const TYPES = {
+/** The content type each file of a build is served with (both test servers use it). */
+export const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.wasm': 'application/wasm',
   '.css': 'text/css; charset=utf-8',
   '.svg': 'image/svg+xml',
   '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json',
   '.png': 'image/png',
 };
 
