@@ -11,8 +11,10 @@ use closeout_core::flow::inputs::AcceptedRisk;
 use closeout_core::flow::{Session, StepStatus};
 use closeout_core::json::Value;
 use closeout_core::record::actors::{appended_by, ACTOR_FIELDS};
+use closeout_core::record::RecordKind;
 use closeout_core::scenario::{Scenario, BUILT_IN};
 use closeout_core::steps::StepId;
+use closeout_core::time::Timestamp;
 use closeout_core::Role;
 use proptest::prelude::*;
 
@@ -48,10 +50,8 @@ fn a_move() -> impl Strategy<Value = Move> {
     ]
 }
 
-fn play(scenario: usize, moves: &[Move]) -> (Session, closeout_core::time::Timestamp) {
-    let scenario = Scenario::built_in(BUILT_IN[scenario].0).unwrap();
-    let mut now = scenario.generated_at;
-    let mut session = Session::start(scenario);
+fn play(scenario: usize, moves: &[Move]) -> (Session, Timestamp) {
+    let (mut session, mut now) = started(BUILT_IN[scenario].0);
     for item in moves {
         match item {
             Move::Run { step, role } => {
@@ -84,6 +84,40 @@ fn play(scenario: usize, moves: &[Move]) -> (Session, closeout_core::time::Times
         }
     }
     (session, now)
+}
+
+/// A session of a built-in scenario at its start, and that start.
+fn started(name: &str) -> (Session, Timestamp) {
+    let scenario = Scenario::built_in(name).unwrap();
+    let now = scenario.generated_at;
+    (Session::start(scenario), now)
+}
+
+/// A built-in scenario with every remaining step run at its start.
+fn finished(name: &str) -> (Session, Timestamp) {
+    let (mut session, now) = started(name);
+    session.run_remaining(now);
+    (session, now)
+}
+
+/// A built-in scenario with steps 1-3 run by the release manager: the summary is closed for step 4.
+fn summary_closed(name: &str) -> (Session, Timestamp) {
+    let (mut session, now) = started(name);
+    for step in &StepId::ALL[..3] {
+        let input = session.input_for(*step);
+        session
+            .run_step(*step, Role::ReleaseManager, &input, now)
+            .unwrap();
+    }
+    (session, now)
+}
+
+/// The latest record of a kind in the session's release.
+fn latest(session: &Session, kind: RecordKind) -> &closeout_core::evidence::Entry {
+    session
+        .log()
+        .latest(kind, session.release_record_ref())
+        .unwrap()
 }
 
 proptest! {
@@ -155,7 +189,7 @@ proptest! {
         }
         if let Some(recorded) = session
             .log()
-            .latest(closeout_core::record::RecordKind::FinalDecision, session.release_record_ref())
+            .latest(RecordKind::FinalDecision, session.release_record_ref())
         {
             if *session.status(StepId::FinalDecision) == StepStatus::Done {
                 let live = session.decision(now);
@@ -171,10 +205,7 @@ proptest! {
 
 #[test]
 fn step_10_goes_stale_after_time_travel_and_running_it_again_records_the_new_decision() {
-    let scenario = Scenario::built_in("accepted-risk").unwrap();
-    let now = scenario.generated_at;
-    let mut session = Session::start(scenario);
-    session.run_remaining(now);
+    let (mut session, now) = finished("accepted-risk");
     assert_eq!(
         session.shown_status(StepId::FinalDecision, now),
         StepStatus::Done
@@ -199,21 +230,12 @@ fn step_10_goes_stale_after_time_travel_and_running_it_again_records_the_new_dec
 
 #[test]
 fn the_accepted_risk_is_a_record_the_decision_names() {
-    let scenario = Scenario::built_in("accepted-risk").unwrap();
-    let now = scenario.generated_at;
-    let mut session = Session::start(scenario);
-    session.run_remaining(now);
+    let (mut session, now) = finished("accepted-risk");
     let (entry, risk) = session.current_risk().unwrap();
     assert_eq!(entry.actor_role, Role::ReleaseManager);
     assert_eq!(entry.record.str_at("recorded_by"), "demo-release-manager");
     assert_eq!(risk.expires_at, "2026-06-07");
-    let decision = session
-        .log()
-        .latest(
-            closeout_core::record::RecordKind::FinalDecision,
-            session.release_record_ref(),
-        )
-        .unwrap();
+    let decision = latest(&session, RecordKind::FinalDecision);
     assert_eq!(decision.record.str_at("accepted_risk_id"), entry.id());
     assert!(decision.seq > entry.seq);
     // The platform owner cannot accept a risk; the release manager can withdraw it.
@@ -229,15 +251,7 @@ fn the_accepted_risk_is_a_record_the_decision_names() {
 
 #[test]
 fn nobody_decides_their_own_request_and_a_typed_name_changes_nothing() {
-    let scenario = Scenario::built_in("blocked").unwrap();
-    let now = scenario.generated_at;
-    let mut session = Session::start(scenario);
-    for step in &StepId::ALL[..3] {
-        let input = session.input_for(*step);
-        session
-            .run_step(*step, Role::ReleaseManager, &input, now)
-            .unwrap();
-    }
+    let (mut session, now) = summary_closed("blocked");
     let mut review = session.input_for(StepId::RetentionReview);
     review.set("decision", Value::from("approved"));
     review.set("decided_by", Value::from("demo-security-architect"));
@@ -265,25 +279,13 @@ fn nobody_decides_their_own_request_and_a_typed_name_changes_nothing() {
             now,
         )
         .unwrap();
-    let decision = session
-        .log()
-        .latest(
-            closeout_core::record::RecordKind::RetentionDecision,
-            session.release_record_ref(),
-        )
-        .unwrap();
+    let decision = latest(&session, RecordKind::RetentionDecision);
     assert_eq!(decision.actor_role, Role::SecurityArchitect);
     assert_eq!(
         decision.record.str_at("decided_by"),
         "demo-security-architect"
     );
-    let request = session
-        .log()
-        .latest(
-            closeout_core::record::RecordKind::RetentionReview,
-            session.release_record_ref(),
-        )
-        .unwrap();
+    let request = latest(&session, RecordKind::RetentionReview);
     assert_eq!(
         request.record.str_at("requested_by"),
         "demo-release-manager"
@@ -292,9 +294,7 @@ fn nobody_decides_their_own_request_and_a_typed_name_changes_nothing() {
 
 #[test]
 fn run_remaining_says_who_ran_what_whoever_is_acting() {
-    let scenario = Scenario::built_in("accepted-risk").unwrap();
-    let now = scenario.generated_at;
-    let mut session = Session::start(scenario);
+    let (mut session, now) = started("accepted-risk");
     let ran = session.run_remaining(now);
     assert_eq!(
         ran.who_ran_what(),
@@ -304,15 +304,7 @@ fn run_remaining_says_who_ran_what_whoever_is_acting() {
 
 #[test]
 fn what_the_release_manager_types_into_the_decision_never_becomes_the_security_architects() {
-    let scenario = Scenario::built_in("blocked").unwrap();
-    let now = scenario.generated_at;
-    let mut session = Session::start(scenario);
-    for step in &StepId::ALL[..3] {
-        let input = session.input_for(*step);
-        session
-            .run_step(*step, Role::ReleaseManager, &input, now)
-            .unwrap();
-    }
+    let (mut session, now) = summary_closed("blocked");
     let mut review = session.input_for(StepId::RetentionReview);
     review.set("decision", Value::from("approved"));
     review.set("notes", Value::from("Approved by the release manager"));
@@ -325,13 +317,7 @@ fn what_the_release_manager_types_into_the_decision_never_becomes_the_security_a
     // "Run remaining steps" decides as the security architect with the scenario's decision, not the
     // release manager's draft.
     session.run_remaining(now);
-    let decision = session
-        .log()
-        .latest(
-            closeout_core::record::RecordKind::RetentionDecision,
-            session.release_record_ref(),
-        )
-        .unwrap();
+    let decision = latest(&session, RecordKind::RetentionDecision);
     assert_eq!(decision.record.str_at("decision_state"), "denied");
     assert_ne!(
         decision.record.str_at("notes"),
@@ -342,10 +328,7 @@ fn what_the_release_manager_types_into_the_decision_never_becomes_the_security_a
 
 #[test]
 fn an_attestation_after_the_final_decision_leaves_it_the_last_word() {
-    let scenario = Scenario::built_in("accepted-risk").unwrap();
-    let now = scenario.generated_at;
-    let mut session = Session::start(scenario);
-    session.run_remaining(now);
+    let (mut session, now) = finished("accepted-risk");
     session.attest(Role::Auditor, now).unwrap();
     let chain = session.log().to_chain_value(session.release_record_ref());
     let report = verify_chain(&chain).unwrap();
