@@ -50,7 +50,7 @@ impl EvidenceLog {
         Value::object([
             ("schema_version", Value::from(CHAIN_SCHEMA)),
             ("release_record_ref", Value::from(release_record_ref)),
-            ("actors", self.identities().to_value()),
+            ("actors", self.actors().clone()),
             ("entry_count", Value::from(self.entries().len())),
             (
                 "head_digest",

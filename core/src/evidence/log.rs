@@ -22,6 +22,8 @@ pub struct EvidenceLog {
     actor: Role,
     /// Each role's identity in the session (D-12), written into the chain file's `actors`.
     identities: Identities,
+    /// `identities` as the chain's `actors`, built once: every entry digest covers it.
+    actors: Value,
 }
 
 /// Two logs are equal when they hold the same entries for the same identities; the role appending
@@ -46,6 +48,7 @@ impl Default for EvidenceLog {
             by_link: HashMap::new(),
             shadowed: HashMap::new(),
             actor: Role::ReleaseManager,
+            actors: Identities::demo().to_value(),
             identities: Identities::demo(),
         }
     }
@@ -101,6 +104,7 @@ impl EvidenceLog {
     /// An empty log for a session whose roles have these identities.
     pub fn with_identities(identities: Identities) -> EvidenceLog {
         EvidenceLog {
+            actors: identities.to_value(),
             identities,
             ..EvidenceLog::default()
         }
@@ -109,6 +113,11 @@ impl EvidenceLog {
     /// Each role's identity in the session.
     pub fn identities(&self) -> &Identities {
         &self.identities
+    }
+
+    /// The identities as the chain file's `actors`.
+    pub fn actors(&self) -> &Value {
+        &self.actors
     }
 
     /// The acting role's identity: what a record's `*_by` field holds (D-12).
@@ -140,7 +149,7 @@ impl EvidenceLog {
             seq: &Value::from(seq),
             kind: &Value::from(kind.spec().name),
             actor_role: Some(&Value::from(actor_role.id())),
-            actors: Some(&self.identities.to_value()),
+            actors: Some(&self.actors),
             record: &record,
             record_digest: &Value::from(&record_digest),
             prev: &Value::from(&prev),
